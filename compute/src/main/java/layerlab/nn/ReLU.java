@@ -1,0 +1,40 @@
+package layerlab.nn;
+
+import layerlab.backend.cpu.ActivationKernels;
+import layerlab.tensor.Tensor;
+
+/**
+ * ReLU(x) = max(0, x), applied to every element (lecture §2). PyTorch: {@code torch.nn.ReLU}.
+ *
+ * <p>Backward: dX = dY where X &gt; 0, else 0.
+ */
+public final class ReLU implements Layer {
+    private Tensor x; // input kept for backward
+
+    @Override
+    public Tensor forward(Tensor x) {
+        Tensor y = x.zerosLike();
+        ActivationKernels.reluForward(y.data(), x.data(), x.numel());
+        this.x = x;
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dOut) {
+        Tensor in = Layers.saved(this, x);
+        Layers.requireSameShape(this, "dOut", in, dOut);
+        Tensor dx = in.zerosLike();
+        ActivationKernels.reluBackward(dx.data(), dOut.data(), in.data(), in.numel());
+        return dx;
+    }
+
+    @Override
+    public int[] outputShape(int[] inputShape) {
+        return inputShape.clone();
+    }
+
+    @Override
+    public String toString() {
+        return "ReLU()";
+    }
+}

@@ -1,0 +1,258 @@
+package layerlab.tensor;
+
+import java.util.Arrays;
+
+/**
+ * A float32 tensor of rank 1 to 5, row-major: NCHW for images, NCTHW (N, C, T, H, W) for video.
+ *
+ * <p>Shape, storage and indexing only — no layer math and no rendering here. Layers read and
+ * write the flat storage through {@link #data()}; the element at index (i0, …, ik) sits at
+ * offset Σ i_d · stride_d with stride_d = Π_{e>d} shape_e.
+ *
+ * <p>Tensors are mutable through {@link #data()} only; every method here returns a new tensor
+ * or a copy, except {@link #reshape} and {@link #flatten}, which share storage (as views do in
+ * NumPy and PyTorch).
+ */
+public final class Tensor {
+    public static final int MAX_RANK = 5;
+
+    private final int[] shape;
+    private final float[] data; // (numel) row-major, on the host
+    private final Device device;
+
+    private Tensor(float[] data, int[] shape, Device device) {
+        this.shape = shape;
+        this.data = data;
+        this.device = device;
+    }
+
+    // ---- creation ---------------------------------------------------------------------------
+
+    /** Wraps {@code data} (not copied) as a tensor of the given shape. */
+    public static Tensor of(float[] data, int... shape) {
+        int[] s = checkShape(shape);
+        Shapes.require(data.length == Shapes.numel(s),
+                "Tensor.of: shape " + Shapes.str(s) + " needs " + Shapes.numel(s)
+                        + " values, got " + data.length);
+        return new Tensor(data, s, Device.CPU);
+    }
+
+    /** A 2D tensor from rows, e.g. the slides' 4×4 grids: {@code Tensor.of2d(new float[][]{{1,3},{7,4}})}. */
+    public static Tensor of2d(float[][] rows) {
+        Shapes.require(rows.length > 0, "Tensor.of2d: expected at least one row, got none");
+        int w = rows[0].length;
+        float[] d = new float[rows.length * w];
+        for (int i = 0; i < rows.length; i++) {
+            Shapes.require(rows[i].length == w, "Tensor.of2d: row " + i + " has " + rows[i].length
+                    + " values, row 0 has " + w);
+            System.arraycopy(rows[i], 0, d, i * w, w);
+        }
+        return of(d, rows.length, w);
+    }
+
+    public static Tensor zeros(int... shape) {
+        int[] s = checkShape(shape);
+        return new Tensor(new float[Shapes.numel(s)], s, Device.CPU);
+    }
+
+    public static Tensor ones(int... shape) {
+        return full(1f, shape);
+    }
+
+    public static Tensor full(float value, int... shape) {
+        Tensor t = zeros(shape);
+        Arrays.fill(t.data, value);
+        return t;
+    }
+
+    /** 0, 1, …, n−1 as a rank-1 tensor. */
+    public static Tensor arange(int n) {
+        return arange(0, n, 1);
+    }
+
+    /** start, start+step, … (exclusive end), as a rank-1 tensor. */
+    public static Tensor arange(float start, float end, float step) {
+        Shapes.require(step != 0 && Float.isFinite(step), "Tensor.arange: step must be finite and non-zero, got " + step);
+        int n = (int) Math.ceil((end - start) / step);
+        Shapes.require(n >= 1, "Tensor.arange: empty range [" + start + ", " + end + ") with step " + step);
+        float[] d = new float[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = start + i * step;
+        }
+        return of(d, n);
+    }
+
+    /** Standard normal values; element i depends only on (seed, i) — see {@link Rng}. */
+    public static Tensor randn(long seed, int... shape) {
+        Tensor t = zeros(shape);
+        for (int i = 0; i < t.data.length; i++) {
+            t.data[i] = Rng.normal(seed, i);
+        }
+        return t;
+    }
+
+    /** Uniform values in (0, 1]; element i depends only on (seed, i). */
+    public static Tensor rand(long seed, int... shape) {
+        Tensor t = zeros(shape);
+        for (int i = 0; i < t.data.length; i++) {
+            t.data[i] = Rng.uniform(seed, i);
+        }
+        return t;
+    }
+
+    /** A tensor of the same shape whose values are {@code data} (not copied). */
+    public Tensor withData(float[] newData) {
+        return of(newData, shape.clone());
+    }
+
+    /** A zero tensor of the same shape. */
+    public Tensor zerosLike() {
+        return zeros(shape);
+    }
+
+    /** A deep copy. */
+    public Tensor copy() {
+        return new Tensor(data.clone(), shape.clone(), device);
+    }
+
+    // ---- shape ------------------------------------------------------------------------------
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** Size of dimension {@code dim}; negative counts from the end. */
+    public int size(int dim) {
+        return shape[axis(dim)];
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    public int numel() {
+        return data.length;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /** Normalizes a possibly negative axis, or throws naming the rank. */
+    public int axis(int dim) {
+        int a = dim < 0 ? dim + shape.length : dim;
+        Shapes.require(a >= 0 && a < shape.length,
+                "Tensor: axis " + dim + " is out of range for shape " + Shapes.str(shape));
+        return a;
+    }
+
+    /** The same storage seen with another shape; one dimension may be −1 (inferred). */
+    public Tensor reshape(int... newShape) {
+        int[] s = newShape.clone();
+        int infer = -1;
+        long known = 1;
+        for (int i = 0; i < s.length; i++) {
+            if (s[i] == -1) {
+                Shapes.require(infer < 0, "Tensor.reshape: only one dimension may be -1, got " + Shapes.str(newShape));
+                infer = i;
+            } else {
+                known *= s[i];
+            }
+        }
+        if (infer >= 0 && known > 0 && data.length % known == 0) {
+            s[infer] = (int) (data.length / known);
+        }
+        checkShape(s);
+        Shapes.require(Shapes.numel(s) == data.length, "Tensor.reshape: cannot view shape "
+                + Shapes.str(shape) + " (" + data.length + " values) as " + Shapes.str(newShape));
+        return new Tensor(data, s, device);
+    }
+
+    /** Merges dimensions fromDim…last into one: (N,C,H,W).flatten(1) → (N, C·H·W). */
+    public Tensor flatten(int fromDim) {
+        int a = axis(fromDim);
+        int[] s = Arrays.copyOf(shape, a + 1);
+        s[a] = Shapes.product(shape, a, shape.length);
+        return new Tensor(data, s, device);
+    }
+
+    // ---- elements ---------------------------------------------------------------------------
+
+    /** The element at the given index (one coordinate per dimension). */
+    public float get(int... index) {
+        return data[offset(index)];
+    }
+
+    /** Sets one element; returns this tensor. */
+    public Tensor set(float value, int... index) {
+        data[offset(index)] = value;
+        return this;
+    }
+
+    /** Flat offset of an index, checked. */
+    public int offset(int... index) {
+        Shapes.require(index.length == shape.length, "Tensor.get: expected " + shape.length
+                + " indices for shape " + Shapes.str(shape) + ", got " + index.length);
+        int off = 0;
+        for (int d = 0; d < shape.length; d++) {
+            if (index[d] < 0 || index[d] >= shape[d]) {
+                throw new IndexOutOfBoundsException("Tensor.get: index " + Arrays.toString(index)
+                        + " is out of bounds for shape " + Shapes.str(shape));
+            }
+            off = off * shape[d] + index[d];
+        }
+        return off;
+    }
+
+    /** A copy of the values in row-major order. */
+    public float[] toArray() {
+        return data.clone();
+    }
+
+    /**
+     * The backing storage, row-major, not copied: what layer kernels read and write.
+     * Writing into it changes this tensor (and every reshape sharing it).
+     */
+    public float[] data() {
+        return data;
+    }
+
+    /** Moves (copies) the tensor to a device; returns this tensor if it is already there. */
+    public Tensor to(Device target) {
+        if (target == device) {
+            return this;
+        }
+        throw new UnsupportedOperationException("Tensor.to(" + target.label()
+                + "): this build has no " + target.label() + " backend; only cpu is available");
+    }
+
+    /** Same shape and values bit for bit. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Tensor t && Arrays.equals(shape, t.shape) && Arrays.equals(data, t.data);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(shape) + Arrays.hashCode(data);
+    }
+
+    /** "Tensor[2, 3] cpu [1.0, 2.0, …]" — short; renderers give the rich view. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Tensor").append(Shapes.str(shape)).append(' ').append(device.label());
+        int n = Math.min(data.length, 8);
+        sb.append(" [");
+        for (int i = 0; i < n; i++) {
+            sb.append(i == 0 ? "" : ", ").append(data[i]);
+        }
+        return sb.append(data.length > n ? ", …]" : "]").toString();
+    }
+
+    private static int[] checkShape(int[] shape) {
+        Shapes.require(shape.length >= 1 && shape.length <= MAX_RANK,
+                "Tensor: rank must be 1 to " + MAX_RANK + ", got shape " + Shapes.str(shape));
+        Shapes.numel(shape);
+        return shape.clone();
+    }
+}
