@@ -8,7 +8,7 @@ import layerlab.tensor.Tensor;
  *
  * <p>Backward: dX = dY where X &gt; 0, else 0.
  */
-public final class ReLU implements Layer {
+public final class ReLU implements Activation {
     private Tensor x; // input kept for backward
 
     @Override
@@ -29,8 +29,13 @@ public final class ReLU implements Layer {
     }
 
     @Override
-    public int[] outputShape(int[] inputShape) {
-        return inputShape.clone();
+    public float apply(float x) {
+        return x > 0f ? x : 0f;
+    }
+
+    @Override
+    public float derivative(float x) {
+        return x > 0f ? 1f : 0f;
     }
 
     @Override
