@@ -167,6 +167,8 @@ class BatchNormTest {
             parity("BN " + conv + " (3,4,5,7)", withRandomAffine(new BatchNorm(4, conv), 2), Tensor.randn(22, 3, 4, 5, 7), true);
             parity("BN " + conv + " (2,3,3,4,5)", withRandomAffine(new BatchNorm(3, conv), 3), Tensor.randn(23, 2, 3, 3, 4, 5), true);
             parity("BN " + conv + " (1,2,1,3) one sample", withRandomAffine(new BatchNorm(2, conv), 4), Tensor.randn(24, 1, 2, 1, 3), true);
+            // big enough for Parallel.forRange to fork (the loops above run inline)
+            parity("BN " + conv + " (8,16,12,12) parallel", withRandomAffine(new BatchNorm(16, conv), 5), Tensor.randn(25, 8, 16, 12, 12), true);
         }
     }
 

@@ -85,6 +85,11 @@ class GroupNormTest {
     }
 
     @Test
+    void matchesLibtorchOnAShapeBigEnoughToRunInParallel() {
+        run("GN(G=4) (8,16,16,16) parallel", 4, Tensor.randn(90, 8, 16, 16, 16), 4);
+    }
+
+    @Test
     void statisticsAreShapedNByG() {
         GroupNorm gn = new GroupNorm(3, 6);
         gn.forward(Tensor.randn(4, 5, 6, 2, 2));

@@ -52,6 +52,7 @@ class LayerNormTest {
         parity("LN(C,T,H,W) (2,3,2,3,5)", Tensor.randn(2, 2, 3, 2, 3, 5), 3, 2, 3, 5);
         parity("LN(C) (5,6)", Tensor.randn(3, 5, 6), 6);
         parity("LN(C,H,W) batch 1 (1,3,3,3)", Tensor.randn(4, 1, 3, 3, 3), 3, 3, 3);
+        parity("LN(C,H,W) (8,16,16,16) parallel", Tensor.randn(5, 8, 16, 16, 16), 16, 16, 16);
     }
 
     @Test
