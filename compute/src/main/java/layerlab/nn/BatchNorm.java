@@ -74,12 +74,10 @@ public final class BatchNorm implements Layer {
 
     @Override
     public Tensor forward(Tensor x) {
-        Layers.requireRank(this, x, "2 (N,C), 4 (N,C,H,W) or 5 (N,C,T,H,W)", 2, 4, 5);
+        outputShape(x.shape());
         int n = x.size(0);
         int c = x.size(1);
         int s = x.numel() / (n * c); // spatial size: 1, H·W or T·H·W
-        Layers.require(this, c == config.channels(), "expected " + config.channels()
-                + " channels (axis 1), got " + c + " in shape " + Shapes.str(x.shape()));
         float[] mean;
         float[] var;
         if (training) {
@@ -163,9 +161,14 @@ public final class BatchNorm implements Layer {
         return beta.value();
     }
 
+    /** Checks rank and channels; no forward is run (that would be a training step). */
     @Override
-    public int[] outputShape(int[] inputShape) {
-        return inputShape.clone();
+    public int[] outputShape(int[] shape) {
+        Layers.require(this, shape.length == 2 || shape.length == 4 || shape.length == 5,
+                "expected rank 2 (N,C), 4 (N,C,H,W) or 5 (N,C,T,H,W), got shape " + Shapes.str(shape));
+        Layers.require(this, shape[1] == config.channels(), "expected " + config.channels()
+                + " channels (axis 1), got " + shape[1] + " in shape " + Shapes.str(shape));
+        return shape.clone();
     }
 
     @Override

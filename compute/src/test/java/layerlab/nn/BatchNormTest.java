@@ -282,6 +282,8 @@ class BatchNormTest {
                 () -> new BatchNorm(new BatchNorm.Config(2, Convention.LECTURE, 1.5, 1e-5))).getMessage());
         assertEquals("BatchNorm: expected eps > 0, got 0.0", assertThrows(IllegalArgumentException.class,
                 () -> new BatchNorm(new BatchNorm.Config(2, Convention.LECTURE, 0.9, 0))).getMessage());
+        assertEquals("BatchNorm: expected a convention, got null", assertThrows(IllegalArgumentException.class,
+                () -> new BatchNorm(new BatchNorm.Config(2, null, 0.9, 1e-5))).getMessage());
     }
 
     @Test

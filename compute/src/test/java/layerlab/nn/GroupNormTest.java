@@ -170,5 +170,12 @@ class GroupNormTest {
                 assertThrows(IllegalArgumentException.class, () -> gn.forward(Tensor.ones(4))).getMessage());
         assertEquals("GroupNorm(groups=2, channels=4): backward called before forward",
                 assertThrows(IllegalStateException.class, () -> gn.backward(Tensor.ones(2, 4))).getMessage());
+        gn.forward(Tensor.randn(1, 2, 4, 3));
+        assertEquals("GroupNorm(groups=2, channels=4): expected dOut of shape [2, 4, 3], got shape [2, 4, 4]",
+                assertThrows(IllegalArgumentException.class, () -> gn.backward(Tensor.ones(2, 4, 4))).getMessage());
+        assertEquals("GroupNorm: expected channels > 0, got -2",
+                assertThrows(IllegalArgumentException.class, () -> new GroupNorm(1, -2)).getMessage());
+        assertEquals("GroupNorm: expected eps > 0, got -1.0", assertThrows(IllegalArgumentException.class,
+                () -> new GroupNorm(new GroupNorm.Config(1, 2, -1, true))).getMessage());
     }
 }

@@ -86,6 +86,11 @@ class LayerNormTest {
                 assertThrows(IllegalStateException.class, () -> ln.backward(Tensor.ones(2, 3, 4, 4))).getMessage());
         assertEquals("LayerNorm: expected normalized dimensions > 0, got [3, 0]",
                 assertThrows(IllegalArgumentException.class, () -> new LayerNorm(3, 0)).getMessage());
+        ln.forward(Tensor.randn(1, 2, 3, 4, 4));
+        assertEquals("LayerNorm(normalizedShape=[3, 4, 4]): expected dOut of shape [2, 3, 4, 4], got shape [1, 3, 4, 4]",
+                assertThrows(IllegalArgumentException.class, () -> ln.backward(Tensor.ones(1, 3, 4, 4))).getMessage());
+        assertEquals("LayerNorm: expected eps > 0, got 0.0", assertThrows(IllegalArgumentException.class,
+                () -> new LayerNorm(new LayerNorm.Config(new int[] {3}, 0, true))).getMessage());
         assertEquals("LayerNorm: expected 1 to 4 normalized dimensions, got []",
                 assertThrows(IllegalArgumentException.class, () -> new LayerNorm()).getMessage());
     }
