@@ -9,6 +9,7 @@ package layerlab.backend.cpu;
  * The three GEMM shapes are blocked loops whose innermost loop is contiguous (the place a later
  * SIMD version plugs in). Compiled again as {@code ConvKernels64}: primitives and Math only.
  */
+@SuppressWarnings("cast") // in the float64 twin the (float)→(double) casts become redundant
 public final class ConvKernels {
     private ConvKernels() {}
 

@@ -13,6 +13,7 @@ package layerlab.backend.cpu;
  * <p>Sums run in double: a float sum over a 32×56×56 channel loses ~4 digits. The build compiles
  * this file a second time as {@code NormKernels64} (compute/pom.xml): primitives and Math only.
  */
+@SuppressWarnings("cast") // in the float64 twin the (float)→(double) casts become redundant
 public final class NormKernels {
     private NormKernels() {}
 
