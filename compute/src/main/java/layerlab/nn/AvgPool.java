@@ -15,6 +15,8 @@ import layerlab.tensor.Tensor;
  *
  * <p>PyTorch: {@code nn.AvgPool2d(kernel, stride, padding, ceil_mode, count_include_pad)} on
  * rank 4, {@code nn.AvgPool3d} on rank 5 (N,C,T,H,W). Shares its window walker with MaxPool.
+ * NOTE: libtorch's avg_pool3d alone refuses an input smaller than the kernel along T, H or W
+ * even when padding or ceil mode give a well-defined output; this layer computes that output.
  */
 public final class AvgPool implements Layer {
     /** kernel, stride ≥ 1; 0 ≤ padding ≤ kernel/2 (PyTorch's rule); countIncludePad as PyTorch's count_include_pad. */
