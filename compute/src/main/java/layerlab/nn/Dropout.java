@@ -18,11 +18,12 @@ import layerlab.tensor.Tensor;
  * </ul>
  * with m ∈ {0, 1} the mask. Backward: dX = m·dY·(the same scale), or dY·scale at test time.
  *
- * <p>The mask: forward number c (counted from 0 since construction or {@link #withSeed})
+ * <p>The mask: training forward number c (from 0 since construction or {@link #withSeed})
  * keeps element i iff u ≤ p, with u = Rng.uniform(Rng.bits(seed, c), i) ∈ (0, 1] on a grid of
  * 2⁻²⁴; so P(keep) = floor(p·2²⁴)/2²⁴ (exactly p when p is a multiple of 2⁻²⁴, off by
  * less than 6e-8 otherwise) and p = 1 keeps everything. Each forward in training draws a new
- * mask; the sequence is reproducible from the seed, on any thread count.
+ * mask (unless {@link #withMaskFrozen}); the sequence is reproducible from the seed, on any
+ * thread count.
  *
  * <p>PyTorch: {@code nn.Dropout(p=q)} with q = 1 − p the <i>drop</i> probability — use
  * {@link #drop(double)} to write it PyTorch's way. Train/eval: {@link #train(boolean)}.
@@ -44,6 +45,7 @@ public final class Dropout implements Layer {
     private Scaling scaling = Scaling.INVERTED;
     private long seed = Seeds.next();
     private long calls; // forwards in training so far: selects the mask stream
+    private boolean frozen; // reuse the current mask stream (gradient checks)
     private boolean training = true;
     private Saved saved;
 
@@ -82,6 +84,19 @@ public final class Dropout implements Layer {
         return this;
     }
 
+    /**
+     * While frozen, every training forward draws from the same stream, so inputs of one shape get
+     * the same mask again: what a numerical gradient check of this layer needs
+     * ({@code GradCheck.check}). Unfreezing moves on to a new mask.
+     */
+    public Dropout withMaskFrozen(boolean on) {
+        if (frozen && !on) {
+            calls++;
+        }
+        this.frozen = on;
+        return this;
+    }
+
     @Override
     public void train(boolean on) {
         training = on;
@@ -113,7 +128,10 @@ public final class Dropout implements Layer {
             return y;
         }
         Tensor mask = x.zerosLike(); // (same shape as x): 1 kept, 0 switched off
-        draw(mask.data(), Rng.bits(seed, calls++), p);
+        draw(mask.data(), Rng.bits(seed, calls), p);
+        if (!frozen) {
+            calls++;
+        }
         float scale = scaling == Scaling.INVERTED ? (float) (1.0 / p) : 1f;
         DropoutKernels.forward(y.data(), x.data(), mask.data(), scale, x.numel());
         saved = new Saved(mask, scale, x.shape());

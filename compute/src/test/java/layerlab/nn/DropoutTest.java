@@ -260,6 +260,23 @@ class DropoutTest {
     }
 
     @Test
+    void aFrozenMaskLetsALabRunTheFloatGradientCheck() {
+        Tensor x = Tensor.randn(12, 4, 16);
+        var frozen = GradCheck.check(Dropout.keep(0.6).withSeed(1).withMaskFrozen(true), x, 2);
+        var moving = GradCheck.check(Dropout.keep(0.6).withSeed(1), x, 2);
+        System.out.println("Dropout float32 layer check: frozen mask " + frozen + ", new mask each forward " + moving);
+        assertTrue(frozen.get("input") < 1e-3, frozen.toString());
+        assertTrue(moving.get("input") > 0.5, "a new mask each forward breaks finite differences: " + moving);
+        Dropout d = Dropout.keep(0.5).withSeed(4).withMaskFrozen(true);
+        d.forward(x);
+        Tensor m = d.lastMask();
+        d.forward(x);
+        assertEquals(m, d.lastMask());
+        d.withMaskFrozen(false).forward(x);
+        assertNotEquals(m, d.lastMask(), "unfreezing moves on");
+    }
+
+    @Test
     void probabilitiesOutsideTheirRangeAreClearErrors() {
         var e = assertThrows(IllegalArgumentException.class, () -> Dropout.keep(0));
         assertEquals("Dropout(keep=0.0): expected keep probability p in (0, 1], got 0.0", e.getMessage());
