@@ -160,25 +160,44 @@ class PoolTest {
     }
 
     /**
-     * NOTE: DJL's avgPool ignores countIncludePad=false (DESIGN.md §4), so this case is checked
-     * against {@link Reference}, an independent double-precision implementation of the formula
-     * in this test; the case above shows that reference agreeing with libtorch where it can.
+     * NOTE: DJL's avgPool ignores countIncludePad=false (DESIGN.md §4: it returns the padded
+     * divisor's values), so this case reaches aten's avg_pool2d/avg_pool3d directly through a
+     * one-line TorchScript module ({@link TorchScript}), forward and autograd backward. It is also
+     * checked against {@link Reference}, an independent double-precision implementation of the
+     * formula in this test (the only oracle where avg_pool3d refuses an input smaller than the kernel).
      */
     @Test
-    void avgPoolExcludingPaddingMatchesTheFormulaInDoublePrecision() {
+    void avgPoolExcludingPaddingMatchesAtenAndTheFormula() throws Exception {
         for (Case c : CASES) {
             Tensor x = Tensor.randn(c.shape().length + 70, c.shape());
             AvgPool pool = new AvgPool(new AvgPool.Config(c.kernel(), c.stride(), c.padding(), c.ceil(), false));
             Tensor y = pool.forward(x);
             Tensor dy = Tensor.randn(97, y.shape());
             Tensor dx = pool.backward(dy);
-            Compare.assertClose("AvgPool(countIncludePad=false) " + c + " forward", Reference.forward(x, c, false), y, 1e-6);
-            Compare.assertClose("AvgPool(countIncludePad=false) " + c + " dX", Reference.backward(x, dy, c, false), dx, 1e-6);
+            Compare.assertClose("AvgPool(countIncludePad=false) " + c + " forward vs reference", Reference.forward(x, c, false), y, 1e-6);
+            Compare.assertClose("AvgPool(countIncludePad=false) " + c + " dX vs reference", Reference.backward(x, dy, c, false), dx, 1e-6);
+            if (c.shape().length == 5 && Arrays.stream(c.shape()).skip(2).anyMatch(v -> v < c.kernel())) {
+                continue; // aten's avg_pool3d refuses this input (see avgPoolCountingPaddingMatchesLibtorch)
+            }
+            try (Torch t = new Torch(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                int d = c.shape().length - 2;
+                String call = String.format("torch.avg_pool%dd(x, %s, %s, %s, %s, False, None)", d, list(d, c.kernel()),
+                        list(d, c.stride()), list(d, c.padding()), c.ceil() ? "True" : "False");
+                NDArray tx = t.withGrad(x);
+                NDArray ty = TorchScript.call(t, call, tx);
+                gc.backward(ty.mul(t.of(dy)).sum());
+                Compare.assertClose("AvgPool(countIncludePad=false) " + c + " forward vs aten", Torch.tensor(ty), y, 1e-6);
+                Compare.assertClose("AvgPool(countIncludePad=false) " + c + " dX vs aten", Torch.grad(tx), dx, 1e-6);
+            }
         }
         // with padding the two divisors really differ at the border
         Tensor ones = Tensor.ones(1, 1, 4, 4);
         assertEquals(1f, new AvgPool(new AvgPool.Config(3, 2, 1, false, false)).forward(ones).get(0, 0, 0, 0));
         assertEquals(4 / 9f, new AvgPool(new AvgPool.Config(3, 2, 1, false, true)).forward(ones).get(0, 0, 0, 0));
+    }
+
+    private static String list(int dims, int v) {
+        return "[" + String.join(", ", java.util.Collections.nCopies(dims, Integer.toString(v))) + "]";
     }
 
     @Test
@@ -444,6 +463,57 @@ class PoolTest {
                 }
             }
             return idx;
+        }
+    }
+
+    /**
+     * aten ops DJL does not expose faithfully, called through a TorchScript module written here:
+     * a zip archive (stored entries) holding data.pkl (a pickled instance of __torch__.M with its
+     * one attribute, training), code/__torch__.py (the class, whose forward is one expression of
+     * x) and constants.pkl (an empty tuple), loaded by libtorch's own module loader.
+     */
+    static final class TorchScript {
+        static NDArray call(Torch t, String expression, NDArray x) throws java.io.IOException {
+            ai.djl.pytorch.engine.PtSymbolBlock module = ai.djl.pytorch.jni.JniUtils.loadModule(
+                    (ai.djl.pytorch.engine.PtNDManager) t.manager(), new java.io.ByteArrayInputStream(archive(expression)), false, false);
+            return ai.djl.pytorch.jni.IValueUtils.forward(module, new ai.djl.ndarray.NDList(x), true).singletonOrThrow();
+        }
+
+        static byte[] archive(String expression) throws java.io.IOException {
+            String code = "class M(Module):\n"
+                    + "  __parameters__ = []\n"
+                    + "  __buffers__ = []\n"
+                    + "  training : bool\n"
+                    + "  def forward(self: __torch__.M,\n"
+                    + "    x: Tensor) -> Tensor:\n"
+                    + "    return " + expression + "\n";
+            java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+            data.write(new byte[] {(byte) 0x80, 2}); // PROTO 2
+            data.write("c__torch__\nM\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)); // GLOBAL __torch__.M
+            data.write(new byte[] {')', (byte) 0x81, '}', '(', 'X', 8, 0, 0, 0}); // EMPTY_TUPLE NEWOBJ EMPTY_DICT MARK BINUNICODE(8)
+            data.write("training".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            data.write(new byte[] {(byte) 0x88, 'u', 'b', '.'}); // NEWTRUE SETITEMS BUILD STOP
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(out)) {
+                put(z, "m/data.pkl", data.toByteArray());
+                put(z, "m/code/__torch__.py", code.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                put(z, "m/constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'});
+                put(z, "m/version", "10\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
+            return out.toByteArray();
+        }
+
+        private static void put(java.util.zip.ZipOutputStream z, String name, byte[] bytes) throws java.io.IOException {
+            java.util.zip.ZipEntry e = new java.util.zip.ZipEntry(name);
+            e.setMethod(java.util.zip.ZipEntry.STORED);
+            e.setSize(bytes.length);
+            e.setCompressedSize(bytes.length);
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(bytes);
+            e.setCrc(crc.getValue());
+            z.putNextEntry(e);
+            z.write(bytes);
+            z.closeEntry();
         }
     }
 }
