@@ -105,6 +105,29 @@ class PoolTest {
         }
     }
 
+    @Test
+    void nanPropagatesAndTakesTheGradientAsInLibtorch() {
+        Tensor x = Tensor.randn(13, 1, 2, 4, 6);
+        x.set(Float.NaN, 0, 0, 1, 1);
+        x.set(Float.NaN, 0, 0, 0, 1); // two NaN in one window: libtorch's later one wins
+        x.set(Float.NaN, 0, 1, 3, 5);
+        MaxPool pool = new MaxPool(2, 2);
+        Tensor y = pool.forward(x);
+        Tensor dy = Tensor.randn(14, y.shape());
+        Tensor dx = pool.backward(dy);
+        try (Torch t = new Torch(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray tx = t.withGrad(x);
+            NDArray ty = tx.getNDArrayInternal().maxPool(new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
+            gc.backward(ty.mul(t.of(dy)).sum());
+            float[] expected = Torch.tensor(ty).data();
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(Float.isNaN(expected[i]), Float.isNaN(y.data()[i]), "NaN at output " + i);
+            }
+            Compare.assertClose("MaxPool dX with NaN vs libtorch", Torch.grad(tx), dx, 0);
+        }
+        assertEquals(7, pool.lastArgmax()[0], "the later NaN of window (0,0) wins");
+    }
+
     // ---- libtorch parity ----------------------------------------------------------------------
 
     @Test

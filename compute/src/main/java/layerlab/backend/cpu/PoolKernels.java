@@ -49,7 +49,8 @@ public final class PoolKernels {
 
     /**
      * y = max or mean of x over each window. Max: padding acts as −∞, the first maximum in
-     * row-major window order wins (and a NaN wins over numbers, as in libtorch); argmax gets the
+     * row-major window order wins (a NaN wins over numbers, the last NaN over an earlier one, as in
+     * libtorch, so NaN propagates); argmax gets the
      * winner's flat index into x. Mean: divided by the padded window size when countIncludePad,
      * else by the number of input elements under the window; argmax is not written (may be null).
      */
