@@ -17,18 +17,21 @@ import layerlab.tensor.Tensor;
  * with x ≤ 0.
  */
 public final class PReLU implements Activation {
-    private final int channels; // 0: one shared α
+    private final boolean shared; // one α for every element
+    private final int channels; // α per channel along axis 1 (1 when shared)
     private final Parameter alpha; // (1) shared, or (C) per channel
     private Tensor x; // input kept for backward
 
     /** One α shared by all elements, initialized to 0.25. */
     public PReLU() {
-        this.channels = 0;
+        this.shared = true;
+        this.channels = 1;
         this.alpha = Parameter.trainable("alpha", Tensor.full(0.25f, 1));
     }
 
     /** One α per channel (axis 1), each initialized to 0.25. */
     public PReLU(int channels) {
+        this.shared = false;
         this.channels = channels;
         Layers.require(this, channels >= 1, "expected channels >= 1, got " + channels);
         this.alpha = Parameter.trainable("alpha", Tensor.full(0.25f, channels));
@@ -46,7 +49,7 @@ public final class PReLU implements Activation {
 
     /** {outer, channels, inner}: how the input splits into channels (1 channel when shared). */
     private int[] layout(Tensor x) {
-        if (channels == 0) {
+        if (shared) {
             return new int[] {1, 1, x.numel()};
         }
         Layers.require(this, x.rank() >= 2 && x.size(1) == channels, "expected an input (N, " + channels
@@ -88,6 +91,6 @@ public final class PReLU implements Activation {
 
     @Override
     public String toString() {
-        return channels == 0 ? "PReLU()" : "PReLU(channels=" + channels + ")";
+        return shared ? "PReLU()" : "PReLU(channels=" + channels + ")";
     }
 }
