@@ -172,7 +172,7 @@ public final class SoftmaxKernels {
 
     /** dz = (probs − onehot(label)) / B, from forward's probabilities. */
     public static void crossEntropyBackward(float[] dlogits, float[] probs, int[] labels, int batch, int n) {
-        float scale = 1f / batch;
+        float scale = 1.0f / batch; // NOTE: not 1f: the float64 twin turns that into 1 / batch, an int division
         for (int i = 0; i < batch; i++) {
             int row = i * n;
             for (int c = 0; c < n; c++) {
