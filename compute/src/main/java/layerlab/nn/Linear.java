@@ -27,6 +27,7 @@ public final class Linear implements Layer {
     private final Parameter weight; // A: (out, in), the lecture's N×M
     private final Parameter bias; // b: (out)
     private Tensor x; // input (B, in) kept for backward
+    private float[] weightT; // scratch (in, out): Aᵀ, refilled by every forward
 
     /** With the next default seed ({@link Seeds#next()}). */
     public Linear(int in, int out) {
@@ -85,7 +86,10 @@ public final class Linear implements Layer {
         check(x.shape());
         int batch = x.size(0);
         Tensor y = Tensor.zeros(batch, out);
-        LinearKernels.linearForward(y.data(), x.data(), weight.value().data(), bias.value().data(), batch, in, out);
+        if (weightT == null) {
+            weightT = new float[in * out];
+        }
+        LinearKernels.linearForward(y.data(), weightT, x.data(), weight.value().data(), bias.value().data(), batch, in, out);
         this.x = x;
         return y;
     }

@@ -158,7 +158,7 @@ class ActivationGradCheckTest {
         // and in double precision through the two twin kernels it is made of
         double[] a = Checks.d(m.parameters().get(0).value().data());
         double[] b = Checks.d(m.parameters().get(1).value().data());
-        BiConsumer<double[], double[]> fwd = (z, in) -> LinearKernels64.linearForward(z, in, a, b, 4, 3, 4);
+        BiConsumer<double[], double[]> fwd = (z, in) -> LinearKernels64.linearForward(z, new double[12], in, a, b, 4, 3, 4);
         int[] piece = new int[8];
         Checks.grad64("Maxout.affine(3, 2, k=2) dX", Checks.d(x.data()), in -> {
             double[] z = new double[16];

@@ -85,7 +85,7 @@ class LinearTest {
 
     private static double[] forward(double[] x, double[] a, double[] b, int batch, int in, int out) {
         double[] y = new double[batch * out];
-        LinearKernels64.linearForward(y, x, a, b, batch, in, out);
+        LinearKernels64.linearForward(y, new double[in * out], x, a, b, batch, in, out);
         return y;
     }
 
@@ -99,7 +99,7 @@ class LinearTest {
 
     @Test
     void matchesLibtorchOnShapesThatCrossTheTiles() {
-        // (B, M, N): single element; odd; past TILE_K = 128 and TILE_B_ROWS = 64; past TILE_J = 512; batch > TILE_K.
+        // (B, M, N): single element; odd; past TILE_K = 128 and TILE_T = 32; past TILE_J = 512; batch > TILE_K.
         int[][] shapes = {{1, 1, 1}, {7, 13, 5}, {9, 130, 67}, {33, 600, 140}, {130, 70, 9}};
         long seed = 40;
         for (int[] s : shapes) {

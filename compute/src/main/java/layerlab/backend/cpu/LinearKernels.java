@@ -3,7 +3,9 @@ package layerlab.backend.cpu;
 /**
  * The fully connected layer Y = X·Aᵀ + b and the three matrix products behind it.
  *
- * <p>All matrices are flat row-major float[]. The products are blocked so that a tile of the
+ * <p>All matrices are flat row-major float[]. Both products run in i-k-j order: the innermost
+ * loop is c[i, j…] += a[i,k]·b[k, j…] over contiguous rows, which the JIT vectorizes (a dot
+ * product's float reduction it does not). They are blocked so that a tile of the
  * right-hand matrix stays in cache while a group of rows of the result sweeps over it, and run
  * in parallel over groups of rows of the result (each thread owns its rows: no races). The
  * innermost loops are flat and contiguous — a later SIMD version vectorizes exactly these loops.
@@ -18,21 +20,23 @@ public final class LinearKernels {
     private static final int TILE_K = 128;
     /** Tile of the output columns (j). */
     private static final int TILE_J = 512;
-    /** Rows of b (each of length k) kept in cache by matmulNT. */
-    private static final int TILE_B_ROWS = 64;
+    /** Square tile of {@link #transpose}. */
+    private static final int TILE_T = 32;
 
     // Linear: y (B,N) = x (B,M) · aᵀ (M,N) + bias (N); a: (N,M) as the lecture's N×M matrix
 
-    /** y = x·aᵀ + bias; bias may be null. */
-    public static void linearForward(float[] y, float[] x, float[] a, float[] bias, int batch, int in, int out) {
-        matmulNT(y, x, a, batch, out, in);
-        if (bias != null) {
-            for (int i = 0; i < batch; i++) {
-                for (int j = 0; j < out; j++) {
-                    y[i * out + j] += bias[j];
-                }
+    /**
+     * y = x·aᵀ + bias; bias may be null. aT (in, out) is scratch that receives aᵀ first, so that
+     * the product runs in i-k-j order over contiguous rows (costs in·out, small beside batch·in·out).
+     */
+    public static void linearForward(float[] y, float[] aT, float[] x, float[] a, float[] bias, int batch, int in, int out) {
+        transpose(aT, a, out, in);
+        for (int i = 0; i < batch; i++) {
+            for (int j = 0; j < out; j++) {
+                y[i * out + j] = bias == null ? 0f : bias[j];
             }
         }
+        matmulNN(y, x, aT, batch, out, in);
     }
 
     /**
@@ -57,26 +61,17 @@ public final class LinearKernels {
 
     // The products. c: (m,n); k is the summation length.
 
-    /**
-     * c (m,n) = a (m,k) · bᵀ, b: (n,k) — overwritten. Both operands are read along their rows:
-     * each c[i,j] is a dot product of two contiguous rows of length k.
-     */
-    public static void matmulNT(float[] c, float[] a, float[] b, int m, int n, int k) {
-        int tasks = (m + ROWS - 1) / ROWS;
-        Parallel.forRange(tasks, 2L * ROWS * n * k, t -> {
-            int i0 = t * ROWS;
-            int i1 = Math.min(m, i0 + ROWS);
-            for (int j0 = 0; j0 < n; j0 += TILE_B_ROWS) {
-                int j1 = Math.min(n, j0 + TILE_B_ROWS);
-                for (int i = i0; i < i1; i++) {
-                    int ai = i * k;
-                    for (int j = j0; j < j1; j++) {
-                        int bj = j * k;
-                        float sum = 0f;
-                        for (int p = 0; p < k; p++) {
-                            sum += a[ai + p] * b[bj + p];
-                        }
-                        c[i * n + j] = sum;
+    /** t (cols, rows) = aᵀ for a (rows, cols); blocked so both sides stay in cache. */
+    public static void transpose(float[] t, float[] a, int rows, int cols) {
+        int blocks = (rows + TILE_T - 1) / TILE_T;
+        Parallel.forRange(blocks, (long) TILE_T * cols, bi -> {
+            int r0 = bi * TILE_T;
+            int r1 = Math.min(rows, r0 + TILE_T);
+            for (int c0 = 0; c0 < cols; c0 += TILE_T) {
+                int c1 = Math.min(cols, c0 + TILE_T);
+                for (int r = r0; r < r1; r++) {
+                    for (int c = c0; c < c1; c++) {
+                        t[c * rows + r] = a[r * cols + c];
                     }
                 }
             }
