@@ -24,7 +24,7 @@ class ActivationGradCheckTest {
     }
 
     private static void elementwise(String what, double[] x, Fwd f, Bwd b, boolean keepsOutput) {
-        Checks.grad64(what, x, in -> {
+        LayerChecks.grad64(what, x, in -> {
             double[] y = new double[in.length];
             f.run(y, in, in.length);
             return y;
@@ -42,12 +42,12 @@ class ActivationGradCheckTest {
 
     @Test
     void sigmoidTanhGeluSilu() {
-        double[] x = Checks.randn64(1, 97, 2.5);
+        double[] x = LayerChecks.randn64(1, 97, 2.5);
         elementwise("Sigmoid", x, ActivationKernels64::sigmoidForward, ActivationKernels64::sigmoidBackward, true);
         elementwise("Tanh", x, ActivationKernels64::tanhForward, ActivationKernels64::tanhBackward, true);
         elementwise("SiLU", x, ActivationKernels64::siluForward, ActivationKernels64::siluBackward, false);
         // |x| ≲ 4.5 here; the far tails, where GELU' ~ 1e-10, are checked one point at a time below
-        elementwise("GELU (erf form), random", Checks.randn64(3, 97, 1.5), ActivationKernels64::geluForward, ActivationKernels64::geluBackward, false);
+        elementwise("GELU (erf form), random", LayerChecks.randn64(3, 97, 1.5), ActivationKernels64::geluForward, ActivationKernels64::geluBackward, false);
     }
 
     @Test
@@ -80,7 +80,7 @@ class ActivationGradCheckTest {
 
     @Test
     void leakyReluAndEluAwayFromTheKink() {
-        double[] x = Checks.awayFromZero(Checks.randn64(2, 97, 2), 0.01);
+        double[] x = LayerChecks.awayFromZero(LayerChecks.randn64(2, 97, 2), 0.01);
         elementwise("LeakyReLU(0.1)", x, (y, in, n) -> ActivationKernels64.leakyReluForward(y, in, 0.1, n),
                 (dx, dy, in, n) -> ActivationKernels64.leakyReluBackward(dx, dy, in, 0.1, n), false);
         elementwise("ELU(1.3)", x, (y, in, n) -> ActivationKernels64.eluForward(y, in, 1.3, n),
@@ -95,8 +95,8 @@ class ActivationGradCheckTest {
     }
 
     private static void prelu(String what, double[] alpha, int outer, int channels, int inner, long seed) {
-        double[] x = Checks.awayFromZero(Checks.randn64(seed, outer * channels * inner, 1.5), 0.01);
-        Checks.grad64(what + " dX", x, in -> {
+        double[] x = LayerChecks.awayFromZero(LayerChecks.randn64(seed, outer * channels * inner, 1.5), 0.01);
+        LayerChecks.grad64(what + " dX", x, in -> {
             double[] y = new double[in.length];
             ActivationKernels64.preluForward(y, in, alpha, outer, channels, inner);
             return y;
@@ -105,7 +105,7 @@ class ActivationGradCheckTest {
             ActivationKernels64.preluBackward(dx, new double[channels], dy, in, alpha, outer, channels, inner);
             return dx;
         });
-        Checks.grad64(what + " dAlpha", alpha, a -> {
+        LayerChecks.grad64(what + " dAlpha", alpha, a -> {
             double[] y = new double[x.length];
             ActivationKernels64.preluForward(y, x, a, outer, channels, inner);
             return y;
@@ -129,7 +129,7 @@ class ActivationGradCheckTest {
             x[i] = 0.05 * ((i * 37) % n) - 1.5; // 37 is coprime to 60: a permutation of the grid
         }
         int[] piece = new int[n / k];
-        Checks.grad64("Maxout(k=3)", x, in -> {
+        LayerChecks.grad64("Maxout(k=3)", x, in -> {
             double[] y = new double[n / k];
             ActivationKernels64.maxoutForward(y, piece, in, outer, channels, k, inner);
             return y;
@@ -146,7 +146,7 @@ class ActivationGradCheckTest {
     void affineMaxoutInFloat32ForLabs() {
         // The slide's form end to end (Linear then max per group), through the float32 layer check.
         Maxout m = Maxout.affine(3, 2, 2, 50);
-        Tensor x = Checks.randn(22, 1f, 4, 3);
+        Tensor x = LayerChecks.randn(22, 1f, 4, 3);
         // Precondition: in every group the two pieces differ by > 0.1, so no ±h step flips a winner.
         float[] pieces = new Linear(3, 4, 50).forward(x).data(); // the same weights as m's
         for (int i = 0; i < pieces.length; i += 2) {
@@ -156,11 +156,11 @@ class ActivationGradCheckTest {
         System.out.println("Maxout.affine float32 layer check: " + errors);
         errors.forEach((name, err) -> assertTrue(err < 1e-2, name + " " + err));
         // and in double precision through the two twin kernels it is made of
-        double[] a = Checks.d(m.parameters().get(0).value().data());
-        double[] b = Checks.d(m.parameters().get(1).value().data());
+        double[] a = LayerChecks.d(m.parameters().get(0).value().data());
+        double[] b = LayerChecks.d(m.parameters().get(1).value().data());
         BiConsumer<double[], double[]> fwd = (z, in) -> LinearKernels64.linearForward(z, new double[12], in, a, b, 4, 3, 4);
         int[] piece = new int[8];
-        Checks.grad64("Maxout.affine(3, 2, k=2) dX", Checks.d(x.data()), in -> {
+        LayerChecks.grad64("Maxout.affine(3, 2, k=2) dX", LayerChecks.d(x.data()), in -> {
             double[] z = new double[16];
             fwd.accept(z, in);
             double[] y = new double[8];

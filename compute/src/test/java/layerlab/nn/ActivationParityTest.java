@@ -31,15 +31,15 @@ class ActivationParityTest {
     void elementwiseActivationsMatchLibtorch() {
         long seed = 100;
         for (int[] shape : SHAPES) {
-            Tensor x = Checks.randn(seed++, 3f, shape);
-            Checks.parity("Sigmoid", new Sigmoid(), a -> a.getNDArrayInternal().sigmoid(), x, 1e-6);
-            Checks.parity("Tanh", new Tanh(), NDArray::tanh, x, 1e-6);
-            Checks.parity("LeakyReLU(0.1)", new LeakyReLU(0.1f), a -> a.getNDArrayInternal().leakyRelu(0.1f), x, 1e-6);
-            Checks.parity("LeakyReLU.pytorch()", LeakyReLU.pytorch(), a -> a.getNDArrayInternal().leakyRelu(0.01f), x, 1e-6);
-            Checks.parity("ELU(1.0)", new ELU(1f), a -> a.getNDArrayInternal().elu(1f), x, 1e-6);
-            Checks.parity("ELU(0.7)", new ELU(0.7f), a -> a.getNDArrayInternal().elu(0.7f), x, 1e-6);
-            Checks.parity("GELU (erf)", new GELU(), a -> a.getNDArrayInternal().gelu(), x, 1e-6);
-            Checks.parity("SiLU", new SiLU(), a -> a.getNDArrayInternal().swish(1f), x, 1e-6);
+            Tensor x = LayerChecks.randn(seed++, 3f, shape);
+            LayerChecks.parity("Sigmoid", new Sigmoid(), a -> a.getNDArrayInternal().sigmoid(), x, 1e-6);
+            LayerChecks.parity("Tanh", new Tanh(), NDArray::tanh, x, 1e-6);
+            LayerChecks.parity("LeakyReLU(0.1)", new LeakyReLU(0.1f), a -> a.getNDArrayInternal().leakyRelu(0.1f), x, 1e-6);
+            LayerChecks.parity("LeakyReLU.pytorch()", LeakyReLU.pytorch(), a -> a.getNDArrayInternal().leakyRelu(0.01f), x, 1e-6);
+            LayerChecks.parity("ELU(1.0)", new ELU(1f), a -> a.getNDArrayInternal().elu(1f), x, 1e-6);
+            LayerChecks.parity("ELU(0.7)", new ELU(0.7f), a -> a.getNDArrayInternal().elu(0.7f), x, 1e-6);
+            LayerChecks.parity("GELU (erf)", new GELU(), a -> a.getNDArrayInternal().gelu(), x, 1e-6);
+            LayerChecks.parity("SiLU", new SiLU(), a -> a.getNDArrayInternal().swish(1f), x, 1e-6);
         }
     }
 
@@ -50,14 +50,14 @@ class ActivationParityTest {
         for (int i = 0; i < v.length; i++) {
             v[i] = -12f + 0.01f * i;
         }
-        Checks.parity("GELU (erf) on [-12, 12]", new GELU(), a -> a.getNDArrayInternal().gelu(), Tensor.of(v, 1, v.length), 1e-6);
+        LayerChecks.parity("GELU (erf) on [-12, 12]", new GELU(), a -> a.getNDArrayInternal().gelu(), Tensor.of(v, 1, v.length), 1e-6);
     }
 
     @Test
     void preluSharedAndPerChannelMatchLibtorch() {
         long seed = 200;
         for (int[] shape : SHAPES) {
-            Tensor x = Checks.randn(seed++, 2f, shape);
+            Tensor x = LayerChecks.randn(seed++, 2f, shape);
             prelu(new PReLU(), x, seed++);
             prelu(new PReLU(shape[1]), x, seed++);
         }
@@ -98,7 +98,7 @@ class ActivationParityTest {
         for (int t = 0; t < shapes.length; t++) {
             int[] s = shapes[t];
             int k = ks[t];
-            Tensor x = Checks.randn(300 + t, 1f, s);
+            Tensor x = LayerChecks.randn(300 + t, 1f, s);
             Tensor dy = Tensor.randn(400 + t, new Maxout(k).outputShape(s));
             Maxout m = new Maxout(k);
             Tensor y = m.forward(x);

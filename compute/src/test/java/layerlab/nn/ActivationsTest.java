@@ -170,39 +170,39 @@ class ActivationsTest {
 
     @Test
     void errorsNameTheLayerWhatItExpectedAndWhatItGot() {
-        Checks.fails(IllegalStateException.class, "Sigmoid(): backward called before forward",
+        LayerChecks.fails(IllegalStateException.class, "Sigmoid(): backward called before forward",
                 () -> new Sigmoid().backward(Tensor.ones(2)));
-        Checks.fails(IllegalStateException.class, "Tanh(): backward called before forward",
+        LayerChecks.fails(IllegalStateException.class, "Tanh(): backward called before forward",
                 () -> new Tanh().backward(Tensor.ones(2)));
-        Checks.fails(IllegalStateException.class, "LeakyReLU(alpha=0.1): backward called before forward",
+        LayerChecks.fails(IllegalStateException.class, "LeakyReLU(alpha=0.1): backward called before forward",
                 () -> new LeakyReLU(0.1f).backward(Tensor.ones(2)));
-        Checks.fails(IllegalStateException.class, "PReLU(): backward called before forward",
+        LayerChecks.fails(IllegalStateException.class, "PReLU(): backward called before forward",
                 () -> new PReLU().backward(Tensor.ones(2)));
-        Checks.fails(IllegalStateException.class, "ELU(alpha=1.0): backward called before forward",
+        LayerChecks.fails(IllegalStateException.class, "ELU(alpha=1.0): backward called before forward",
                 () -> new ELU(1f).backward(Tensor.ones(2)));
-        Checks.fails(IllegalStateException.class, "GELU(): backward called before forward",
+        LayerChecks.fails(IllegalStateException.class, "GELU(): backward called before forward",
                 () -> new GELU().backward(Tensor.ones(2)));
-        Checks.fails(IllegalStateException.class, "SiLU(): backward called before forward",
+        LayerChecks.fails(IllegalStateException.class, "SiLU(): backward called before forward",
                 () -> new SiLU().backward(Tensor.ones(2)));
-        Checks.fails(IllegalStateException.class, "Maxout(k=2): backward called before forward",
+        LayerChecks.fails(IllegalStateException.class, "Maxout(k=2): backward called before forward",
                 () -> new Maxout(2).backward(Tensor.ones(2)));
-        Checks.fails(IllegalArgumentException.class, "Maxout(k=3): expected channels (axis 1) divisible by k = 3, got shape [2, 5, 4]",
+        LayerChecks.fails(IllegalArgumentException.class, "Maxout(k=3): expected channels (axis 1) divisible by k = 3, got shape [2, 5, 4]",
                 () -> new Maxout(3).forward(Tensor.zeros(2, 5, 4)));
-        Checks.fails(IllegalArgumentException.class, "Maxout(k=2): expected channels (axis 1) divisible by k = 2, got shape [6]",
+        LayerChecks.fails(IllegalArgumentException.class, "Maxout(k=2): expected channels (axis 1) divisible by k = 2, got shape [6]",
                 () -> new Maxout(2).forward(Tensor.zeros(6)));
-        Checks.fails(IllegalArgumentException.class, "Maxout(k=0): expected k >= 1, got 0", () -> new Maxout(0));
-        Checks.fails(IllegalArgumentException.class, "Maxout(in=3, out=2, k=0): expected in, out and k >= 1, got in=3, out=2, k=0",
+        LayerChecks.fails(IllegalArgumentException.class, "Maxout(k=0): expected k >= 1, got 0", () -> new Maxout(0));
+        LayerChecks.fails(IllegalArgumentException.class, "Maxout(in=3, out=2, k=0): expected in, out and k >= 1, got in=3, out=2, k=0",
                 () -> Maxout.affine(3, 2, 0, 1));
-        Checks.fails(IllegalArgumentException.class, "PReLU(channels=3): expected an input (N, 3, …) with 3 channels on axis 1, got shape [2, 4, 5]",
+        LayerChecks.fails(IllegalArgumentException.class, "PReLU(channels=3): expected an input (N, 3, …) with 3 channels on axis 1, got shape [2, 4, 5]",
                 () -> new PReLU(3).forward(Tensor.zeros(2, 4, 5)));
-        Checks.fails(IllegalArgumentException.class, "PReLU(channels=0): expected channels >= 1, got 0", () -> new PReLU(0));
-        Checks.fails(IllegalArgumentException.class, "LeakyReLU(alpha=NaN): expected a finite alpha, got NaN",
+        LayerChecks.fails(IllegalArgumentException.class, "PReLU(channels=0): expected channels >= 1, got 0", () -> new PReLU(0));
+        LayerChecks.fails(IllegalArgumentException.class, "LeakyReLU(alpha=NaN): expected a finite alpha, got NaN",
                 () -> new LeakyReLU(Float.NaN));
-        Checks.fails(IllegalArgumentException.class, "ELU(alpha=Infinity): expected a finite alpha, got Infinity",
+        LayerChecks.fails(IllegalArgumentException.class, "ELU(alpha=Infinity): expected a finite alpha, got Infinity",
                 () -> new ELU(Float.POSITIVE_INFINITY));
         Tanh t = new Tanh();
         t.forward(Tensor.zeros(2, 3));
-        Checks.fails(IllegalArgumentException.class, "Tanh(): expected dOut of shape [2, 3], got shape [3, 2]",
+        LayerChecks.fails(IllegalArgumentException.class, "Tanh(): expected dOut of shape [2, 3], got shape [3, 2]",
                 () -> t.backward(Tensor.zeros(3, 2)));
     }
 }

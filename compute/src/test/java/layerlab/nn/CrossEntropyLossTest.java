@@ -46,8 +46,8 @@ class CrossEntropyLossTest {
         int batch = 4;
         int n = 5;
         int[] labels = {3, 0, 4, 1};
-        double[] z = Checks.randn64(5, batch * n, 2);
-        Checks.grad64("CrossEntropyLoss dLogits", z, in -> new double[] {
+        double[] z = LayerChecks.randn64(5, batch * n, 2);
+        LayerChecks.grad64("CrossEntropyLoss dLogits", z, in -> new double[] {
             SoftmaxKernels64.crossEntropyForward(new double[in.length], in, labels, batch, n)}, (in, dy) -> {
                 double[] p = new double[in.length];
                 SoftmaxKernels64.crossEntropyForward(p, in, labels, batch, n);
@@ -65,7 +65,7 @@ class CrossEntropyLossTest {
         int[][] shapes = {{7, 10}, {33, 5}, {1, 1}, {16, 1000}};
         long seed = 80;
         for (int[] s : shapes) {
-            Tensor z = Checks.randn(seed++, 5f, s);
+            Tensor z = LayerChecks.randn(seed++, 5f, s);
             int[] labels = new int[s[0]];
             float[] onehot = new float[s[0] * s[1]];
             for (int i = 0; i < labels.length; i++) {
@@ -92,17 +92,17 @@ class CrossEntropyLossTest {
     @Test
     void errorsNameTheLossWhatItExpectedAndWhatItGot() {
         CrossEntropyLoss ce = new CrossEntropyLoss();
-        Checks.fails(IllegalStateException.class, "CrossEntropyLoss(): backward called before forward", ce::backward);
-        Checks.fails(IllegalStateException.class, "CrossEntropyLoss(): probabilities called before forward", ce::probabilities);
-        Checks.fails(IllegalArgumentException.class, "CrossEntropyLoss(): expected logits of rank 2 (B, N), got shape [10]",
+        LayerChecks.fails(IllegalStateException.class, "CrossEntropyLoss(): backward called before forward", ce::backward);
+        LayerChecks.fails(IllegalStateException.class, "CrossEntropyLoss(): probabilities called before forward", ce::probabilities);
+        LayerChecks.fails(IllegalArgumentException.class, "CrossEntropyLoss(): expected logits of rank 2 (B, N), got shape [10]",
                 () -> ce.forward(Tensor.zeros(10), new int[] {1}));
-        Checks.fails(IllegalArgumentException.class, "CrossEntropyLoss(): expected 4 labels (one per row of logits [4, 10]), got 3",
+        LayerChecks.fails(IllegalArgumentException.class, "CrossEntropyLoss(): expected 4 labels (one per row of logits [4, 10]), got 3",
                 () -> ce.forward(Tensor.zeros(4, 10), new int[] {1, 2, 3}));
-        Checks.fails(IllegalArgumentException.class, "CrossEntropyLoss(): expected labels in [0, 10), got 10 at index 2",
+        LayerChecks.fails(IllegalArgumentException.class, "CrossEntropyLoss(): expected labels in [0, 10), got 10 at index 2",
                 () -> ce.forward(Tensor.zeros(4, 10), new int[] {1, 2, 10, 3}));
-        Checks.fails(IllegalArgumentException.class, "CrossEntropyLoss(): expected labels in [0, 10), got -1 at index 0",
+        LayerChecks.fails(IllegalArgumentException.class, "CrossEntropyLoss(): expected labels in [0, 10), got -1 at index 0",
                 () -> ce.forward(Tensor.zeros(4, 10), new int[] {-1, 2, 1, 3}));
-        Checks.fails(IllegalArgumentException.class, "CrossEntropyLoss(): expected 4 labels, got null",
+        LayerChecks.fails(IllegalArgumentException.class, "CrossEntropyLoss(): expected 4 labels, got null",
                 () -> ce.forward(Tensor.zeros(4, 10), null));
     }
 }

@@ -72,14 +72,14 @@ class LinearTest {
         int batch = 3;
         int in = 5;
         int out = 4;
-        double[] x = Checks.randn64(1, batch * in, 1);
-        double[] a = Checks.randn64(2, out * in, 1);
-        double[] b = Checks.randn64(3, out, 1);
-        Checks.grad64("Linear dX", x, in1 -> forward(in1, a, b, batch, in, out),
+        double[] x = LayerChecks.randn64(1, batch * in, 1);
+        double[] a = LayerChecks.randn64(2, out * in, 1);
+        double[] b = LayerChecks.randn64(3, out, 1);
+        LayerChecks.grad64("Linear dX", x, in1 -> forward(in1, a, b, batch, in, out),
                 (in1, dy) -> backward(in1, a, dy, batch, in, out)[0]);
-        Checks.grad64("Linear dA", a, a1 -> forward(x, a1, b, batch, in, out),
+        LayerChecks.grad64("Linear dA", a, a1 -> forward(x, a1, b, batch, in, out),
                 (a1, dy) -> backward(x, a1, dy, batch, in, out)[1]);
-        Checks.grad64("Linear db", b, b1 -> forward(x, a, b1, batch, in, out),
+        LayerChecks.grad64("Linear db", b, b1 -> forward(x, a, b1, batch, in, out),
                 (b1, dy) -> backward(x, a, dy, batch, in, out)[2]);
     }
 
@@ -126,21 +126,21 @@ class LinearTest {
     @Test
     void errorsNameTheLayerWhatItExpectedAndWhatItGot() {
         Linear l = new Linear(6, 4, 1);
-        Checks.fails(IllegalArgumentException.class,
+        LayerChecks.fails(IllegalArgumentException.class,
                 "Linear(in=6, out=4): expected rank 2 (B, 6), got shape [2, 3, 2]; flatten the input first (Flatten)",
                 () -> l.forward(Tensor.zeros(2, 3, 2)));
-        Checks.fails(IllegalArgumentException.class,
+        LayerChecks.fails(IllegalArgumentException.class,
                 "Linear(in=6, out=4): expected 6 input features (shape [B, 6]), got 5 (shape [2, 5])",
                 () -> l.forward(Tensor.zeros(2, 5)));
-        Checks.fails(IllegalArgumentException.class,
+        LayerChecks.fails(IllegalArgumentException.class,
                 "Linear(in=6, out=4): expected 6 input features (shape [B, 6]), got 5 (shape [2, 5])",
                 () -> l.outputShape(new int[] {2, 5}));
-        Checks.fails(IllegalStateException.class, "Linear(in=6, out=4): backward called before forward",
+        LayerChecks.fails(IllegalStateException.class, "Linear(in=6, out=4): backward called before forward",
                 () -> l.backward(Tensor.zeros(2, 4)));
         l.forward(Tensor.zeros(2, 6));
-        Checks.fails(IllegalArgumentException.class, "Linear(in=6, out=4): expected dOut of shape [2, 4], got shape [2, 5]",
+        LayerChecks.fails(IllegalArgumentException.class, "Linear(in=6, out=4): expected dOut of shape [2, 4], got shape [2, 5]",
                 () -> l.backward(Tensor.zeros(2, 5)));
-        Checks.fails(IllegalArgumentException.class, "Linear(in=0, out=4): expected in >= 1 and out >= 1, got in=0, out=4",
+        LayerChecks.fails(IllegalArgumentException.class, "Linear(in=0, out=4): expected in >= 1 and out >= 1, got in=0, out=4",
                 () -> new Linear(0, 4, 1));
     }
 }

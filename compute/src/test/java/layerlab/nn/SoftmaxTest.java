@@ -55,9 +55,9 @@ class SoftmaxTest {
     void gradientCheckInDoublePrecision() {
         int[][] layouts = {{2, 4, 3}, {6, 5, 1}, {1, 3, 8}}; // (outer, n, inner): axis 1 of (2,4,3); last axis; axis 0
         for (int[] l : layouts) {
-            double[] x = Checks.randn64(l[0] + 10L * l[2], l[0] * l[1] * l[2], 2);
+            double[] x = LayerChecks.randn64(l[0] + 10L * l[2], l[0] * l[1] * l[2], 2);
             String where = " (outer, n, inner) = " + Arrays.toString(l);
-            Checks.grad64("Softmax" + where, x, in -> {
+            LayerChecks.grad64("Softmax" + where, x, in -> {
                 double[] y = new double[in.length];
                 SoftmaxKernels64.softmaxForward(y, in, l[0], l[1], l[2]);
                 return y;
@@ -68,7 +68,7 @@ class SoftmaxTest {
                 SoftmaxKernels64.softmaxBackward(dx, dy, y, l[0], l[1], l[2]);
                 return dx;
             });
-            Checks.grad64("LogSoftmax" + where, x, in -> {
+            LayerChecks.grad64("LogSoftmax" + where, x, in -> {
                 double[] y = new double[in.length];
                 SoftmaxKernels64.logSoftmaxForward(y, in, l[0], l[1], l[2]);
                 return y;
@@ -87,7 +87,7 @@ class SoftmaxTest {
         int[][] shapes = {{7, 11}, {3, 5, 4, 6}, {2, 3, 4, 3, 5}, {40, 1000}};
         long seed = 60;
         for (int[] s : shapes) {
-            Tensor x = Checks.randn(seed++, 4f, s);
+            Tensor x = LayerChecks.randn(seed++, 4f, s);
             Tensor dy = Tensor.randn(seed++, s);
             for (int axis : new int[] {1, -1}) {
                 parity(new Softmax(axis), x, dy, axis, false);
@@ -111,19 +111,19 @@ class SoftmaxTest {
 
     @Test
     void errorsNameTheLayerWhatItExpectedAndWhatItGot() {
-        Checks.fails(IllegalArgumentException.class, "Softmax(axis=2): expected axis in [-2, 2) for shape [2, 5], got 2",
+        LayerChecks.fails(IllegalArgumentException.class, "Softmax(axis=2): expected axis in [-2, 2) for shape [2, 5], got 2",
                 () -> new Softmax(2).forward(Tensor.zeros(2, 5)));
-        Checks.fails(IllegalArgumentException.class, "LogSoftmax(axis=-4): expected axis in [-3, 3) for shape [2, 5, 3], got -4",
+        LayerChecks.fails(IllegalArgumentException.class, "LogSoftmax(axis=-4): expected axis in [-3, 3) for shape [2, 5, 3], got -4",
                 () -> new LogSoftmax(-4).forward(Tensor.zeros(2, 5, 3)));
-        Checks.fails(IllegalArgumentException.class, "Softmax(axis=3): expected axis in [-2, 2) for shape [4, 6], got 3",
+        LayerChecks.fails(IllegalArgumentException.class, "Softmax(axis=3): expected axis in [-2, 2) for shape [4, 6], got 3",
                 () -> new Softmax(3).outputShape(new int[] {4, 6}));
-        Checks.fails(IllegalStateException.class, "Softmax(axis=1): backward called before forward",
+        LayerChecks.fails(IllegalStateException.class, "Softmax(axis=1): backward called before forward",
                 () -> new Softmax(1).backward(Tensor.zeros(2, 5)));
-        Checks.fails(IllegalStateException.class, "LogSoftmax(axis=1): backward called before forward",
+        LayerChecks.fails(IllegalStateException.class, "LogSoftmax(axis=1): backward called before forward",
                 () -> new LogSoftmax(1).backward(Tensor.zeros(2, 5)));
         Softmax s = new Softmax(-1);
         s.forward(Tensor.zeros(2, 5));
-        Checks.fails(IllegalArgumentException.class, "Softmax(axis=-1): expected dOut of shape [2, 5], got shape [5, 2]",
+        LayerChecks.fails(IllegalArgumentException.class, "Softmax(axis=-1): expected dOut of shape [2, 5], got shape [5, 2]",
                 () -> s.backward(Tensor.zeros(5, 2)));
     }
 }

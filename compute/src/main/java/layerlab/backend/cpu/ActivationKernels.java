@@ -8,6 +8,7 @@ package layerlab.backend.cpu;
  * The build compiles this file a second time in double precision as {@code ActivationKernels64}
  * for the gradient checks (see compute/pom.xml), so use only float, Float.* and Math here.
  */
+@SuppressWarnings("cast") // in the float64 twin the (float)→(double) casts become redundant
 public final class ActivationKernels {
     private ActivationKernels() {}
 

@@ -11,6 +11,7 @@ package layerlab.backend.cpu;
  * innermost loops are flat and contiguous — a later SIMD version vectorizes exactly these loops.
  * Compiled a second time in double precision as {@code LinearKernels64} (see compute/pom.xml).
  */
+@SuppressWarnings("cast") // in the float64 twin the (float)→(double) casts become redundant
 public final class LinearKernels {
     private LinearKernels() {}
 

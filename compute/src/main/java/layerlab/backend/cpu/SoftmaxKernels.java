@@ -10,6 +10,7 @@ package layerlab.backend.cpu;
  * length inner, one pair per task. Numerically stable: the row's maximum is subtracted before exp.
  * Compiled a second time in double precision as {@code SoftmaxKernels64} (see compute/pom.xml).
  */
+@SuppressWarnings("cast") // in the float64 twin the (float)→(double) casts become redundant
 public final class SoftmaxKernels {
     private SoftmaxKernels() {}
 

@@ -16,8 +16,8 @@ import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.function.Executable;
 
 /** Shared steps of the activation / linear / softmax tests; each prints the worst difference it saw. */
-final class Checks {
-    private Checks() {}
+final class LayerChecks {
+    private LayerChecks() {}
 
     /** Double-precision gradient check, asserted ≤ 1e-6 and printed. */
     static void grad64(String what, double[] x, GradCheck.Forward64 f, GradCheck.Backward64 b) {
