@@ -139,6 +139,9 @@ public final class ConvKernels {
 
     /** C (m, nn) = A (m, kk) · B (kk, nn). */
     public static void gemmNN(float[] cm, int cOff, float[] a, int aOff, float[] bm, int bOff, int m, int nn, int kk) {
+        if (Simd.gemmNN(cm, cOff, a, aOff, bm, bOff, m, nn, kk)) {
+            return;
+        }
         for (int i = 0; i < m * nn; i++) {
             cm[cOff + i] = 0f;
         }
@@ -162,6 +165,9 @@ public final class ConvKernels {
 
     /** C (m, nn) = A (m, kk) · B (nn, kk)ᵀ: dot products of rows, four partial sums for speed. */
     public static void gemmNT(float[] cm, int cOff, float[] a, int aOff, float[] bm, int bOff, int m, int nn, int kk) {
+        if (Simd.gemmNT(cm, cOff, a, aOff, bm, bOff, m, nn, kk)) {
+            return;
+        }
         for (int i = 0; i < m; i++) {
             int aRow = aOff + i * kk;
             for (int j = 0; j < nn; j++) {
@@ -187,6 +193,9 @@ public final class ConvKernels {
 
     /** C (m, nn) = A (kk, m)ᵀ · B (kk, nn). */
     public static void gemmTN(float[] cm, int cOff, float[] a, int aOff, float[] bm, int bOff, int m, int nn, int kk) {
+        if (Simd.gemmTN(cm, cOff, a, aOff, bm, bOff, m, nn, kk)) {
+            return;
+        }
         for (int i = 0; i < m * nn; i++) {
             cm[cOff + i] = 0f;
         }

@@ -1,0 +1,139 @@
+package layerlab.backend.cpu;
+
+import layerlab.backend.cpu.vec.VecGemm;
+
+/**
+ * The switch between the Vector API fast paths ({@code layerlab.backend.cpu.vec}) and the scalar
+ * reference loops of the {@code *Kernels} classes, and the dispatch from one to the other.
+ *
+ * <p>A reference loop asks first: {@code if (Simd.reluForward(y, x, n)) return;}. The float[]
+ * overload runs the fast path and returns true when SIMD is on; the double[] overload always
+ * returns false, so the float64 twins ({@code *Kernels64}, what the gradient checks run) always
+ * run the readable scalar loop. Parity tests compare the two in float32.
+ *
+ * <p>On by default when the {@code jdk.incubator.vector} module is present (the JVM was started
+ * with {@code --add-modules jdk.incubator.vector}); {@code -Dlayerlab.simd=false} or
+ * {@link #setEnabled(boolean)} forces the scalar twins. Without the module the scalar loops run
+ * and one notice says so.
+ */
+public final class Simd {
+    private Simd() {}
+
+    private static final boolean AVAILABLE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    private static volatile boolean enabled = initial();
+
+    private static boolean initial() {
+        boolean wanted = !"false".equalsIgnoreCase(System.getProperty("layerlab.simd", "true"));
+        if (wanted && !AVAILABLE) {
+            System.err.println("layerlab: the jdk.incubator.vector module is not present (start the JVM with"
+                    + " --add-modules jdk.incubator.vector); using the scalar kernels");
+        }
+        return wanted && AVAILABLE;
+    }
+
+    /** Whether the Vector API module is present in this JVM. */
+    public static boolean available() {
+        return AVAILABLE;
+    }
+
+    /** Whether the fast paths run. */
+    public static boolean enabled() {
+        return enabled;
+    }
+
+    /** Turns the fast paths on or off (off: the scalar twins run). On needs {@link #available()}. */
+    public static void setEnabled(boolean on) {
+        if (on && !AVAILABLE) {
+            throw new IllegalStateException("Simd.setEnabled(true): expected the jdk.incubator.vector module"
+                    + " (--add-modules jdk.incubator.vector), got a JVM without it");
+        }
+        enabled = on;
+    }
+
+    // ---- GEMM (ConvKernels: serial, C overwritten; LinearKernels: parallel, C accumulated) ----
+
+    /** ConvKernels.gemmNN: C (m, nn) = A (m, kk) · B (kk, nn). */
+    public static boolean gemmNN(float[] cm, int cOff, float[] a, int aOff, float[] bm, int bOff, int m, int nn, int kk) {
+        if (!enabled) {
+            return false;
+        }
+        VecGemm.gemm(false, false, m, nn, kk, a, aOff, kk, bm, bOff, nn, cm, cOff, nn, false, false);
+        return true;
+    }
+
+    public static boolean gemmNN(double[] cm, int cOff, double[] a, int aOff, double[] bm, int bOff, int m, int nn, int kk) {
+        return false;
+    }
+
+    /** ConvKernels.gemmNT: C (m, nn) = A (m, kk) · B (nn, kk)ᵀ. */
+    public static boolean gemmNT(float[] cm, int cOff, float[] a, int aOff, float[] bm, int bOff, int m, int nn, int kk) {
+        if (!enabled) {
+            return false;
+        }
+        VecGemm.gemm(false, true, m, nn, kk, a, aOff, kk, bm, bOff, kk, cm, cOff, nn, false, false);
+        return true;
+    }
+
+    public static boolean gemmNT(double[] cm, int cOff, double[] a, int aOff, double[] bm, int bOff, int m, int nn, int kk) {
+        return false;
+    }
+
+    /** ConvKernels.gemmTN: C (m, nn) = A (kk, m)ᵀ · B (kk, nn). */
+    public static boolean gemmTN(float[] cm, int cOff, float[] a, int aOff, float[] bm, int bOff, int m, int nn, int kk) {
+        if (!enabled) {
+            return false;
+        }
+        VecGemm.gemm(true, false, m, nn, kk, a, aOff, m, bm, bOff, nn, cm, cOff, nn, false, false);
+        return true;
+    }
+
+    public static boolean gemmTN(double[] cm, int cOff, double[] a, int aOff, double[] bm, int bOff, int m, int nn, int kk) {
+        return false;
+    }
+
+    /** LinearKernels.matmulNN: c (m, n) += a (m, k) · b (k, n), in parallel. */
+    public static boolean matmulNN(float[] c, float[] a, float[] b, int m, int n, int k) {
+        if (!enabled) {
+            return false;
+        }
+        VecGemm.gemm(false, false, m, n, k, a, 0, k, b, 0, n, c, 0, n, true, true);
+        return true;
+    }
+
+    public static boolean matmulNN(double[] c, double[] a, double[] b, int m, int n, int k) {
+        return false;
+    }
+
+    /** LinearKernels.matmulTN: c (m, n) += aᵀ · b, a: (k, m), b: (k, n), in parallel. */
+    public static boolean matmulTN(float[] c, float[] a, float[] b, int m, int n, int k) {
+        if (!enabled) {
+            return false;
+        }
+        VecGemm.gemm(true, false, m, n, k, a, 0, m, b, 0, n, c, 0, n, true, true);
+        return true;
+    }
+
+    public static boolean matmulTN(double[] c, double[] a, double[] b, int m, int n, int k) {
+        return false;
+    }
+
+    /** LinearKernels.linearForward without the transpose: y = x · aᵀ + bias, a: (out, in) read as is. */
+    public static boolean linearForward(float[] y, float[] x, float[] a, float[] bias, int batch, int in, int out) {
+        if (!enabled) {
+            return false;
+        }
+        for (int i = 0; i < batch; i++) {
+            if (bias == null) {
+                java.util.Arrays.fill(y, i * out, (i + 1) * out, 0f);
+            } else {
+                System.arraycopy(bias, 0, y, i * out, out);
+            }
+        }
+        VecGemm.gemm(false, true, batch, out, in, x, 0, in, a, 0, in, y, 0, out, true, true);
+        return true;
+    }
+
+    public static boolean linearForward(double[] y, double[] x, double[] a, double[] bias, int batch, int in, int out) {
+        return false;
+    }
+}
