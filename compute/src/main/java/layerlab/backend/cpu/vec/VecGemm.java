@@ -86,17 +86,21 @@ public final class VecGemm {
         float[] ap = buf[0];
         float[] bp = buf[1];
         float[] tmp = buf[2];
+        if (!accumulate) { // the micro-kernel always adds to C
+            for (int i = i0; i < i0 + mc; i++) {
+                java.util.Arrays.fill(c, cOff + i * ldc + j0, cOff + i * ldc + j0 + nc, 0f);
+            }
+        }
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             packA(ap, a, aOff, lda, transA, i0, mc, p0, kc);
             packB(bp, b, bOff, ldb, transB, p0, kc, j0, nc);
-            boolean first = p0 == 0 && !accumulate;
             for (int jp = 0; jp < nPanels; jp++) {
                 int cols = Math.min(NR, nc - jp * NR);
                 for (int ip = 0; ip < mPanels; ip++) {
                     int rows = Math.min(MR, mc - ip * MR);
                     kernel(ap, ip * MR * kc, bp, jp * NR * kc, kc, c,
-                            cOff + (i0 + ip * MR) * ldc + j0 + jp * NR, ldc, first, rows, cols, tmp);
+                            cOff + (i0 + ip * MR) * ldc + j0 + jp * NR, ldc, rows, cols, tmp);
                 }
             }
         }
@@ -175,9 +179,9 @@ public final class VecGemm {
         }
     }
 
-    /** The MR×NR micro-kernel: C tile (rows × cols valid) = [C +] Σ_p A-panel[p] ⊗ B-panel[p]. */
+    /** The MR×NR micro-kernel: C tile (rows × cols valid) += Σ_p A-panel[p] ⊗ B-panel[p]. */
     private static void kernel(float[] ap, int aBase, float[] bp, int bBase, int kc, float[] c, int cBase, int ldc,
-                               boolean first, int rows, int cols, float[] tmp) {
+                               int rows, int cols, float[] tmp) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
@@ -211,17 +215,6 @@ public final class VecGemm {
             c70 = x.fma(b0, c70);
             c71 = x.fma(b1, c71);
         }
-        if (rows == MR && cols == NR) {
-            store(c, cBase, c00, c01, first);
-            store(c, cBase + ldc, c10, c11, first);
-            store(c, cBase + 2 * ldc, c20, c21, first);
-            store(c, cBase + 3 * ldc, c30, c31, first);
-            store(c, cBase + 4 * ldc, c40, c41, first);
-            store(c, cBase + 5 * ldc, c50, c51, first);
-            store(c, cBase + 6 * ldc, c60, c61, first);
-            store(c, cBase + 7 * ldc, c70, c71, first);
-            return;
-        }
         c00.intoArray(tmp, 0);
         c01.intoArray(tmp, L);
         c10.intoArray(tmp, NR);
@@ -238,20 +231,29 @@ public final class VecGemm {
         c61.intoArray(tmp, 6 * NR + L);
         c70.intoArray(tmp, 7 * NR);
         c71.intoArray(tmp, 7 * NR + L);
+        addTile(c, cBase, ldc, rows, cols, tmp);
+    }
+
+    /**
+     * C tile += tmp (MR×NR, valid rows × cols). NOTE: the micro-kernel only writes its
+     * accumulators to tmp: kept small, C2 intrinsifies every FMA in it; with the C update and the
+     * edge cases inline the graph grew past the inlining cutoff, some FMAs fell back to Java code
+     * that allocates a vector per call (6× slower).
+     */
+    private static void addTile(float[] c, int cBase, int ldc, int rows, int cols, float[] tmp) {
+        if (cols == NR) {
+            for (int r = 0; r < rows; r++) {
+                int at = cBase + r * ldc;
+                FloatVector.fromArray(S, c, at).add(FloatVector.fromArray(S, tmp, r * NR)).intoArray(c, at);
+                FloatVector.fromArray(S, c, at + L).add(FloatVector.fromArray(S, tmp, r * NR + L)).intoArray(c, at + L);
+            }
+            return;
+        }
         for (int r = 0; r < rows; r++) {
             int at = cBase + r * ldc;
             for (int j = 0; j < cols; j++) {
-                c[at + j] = first ? tmp[r * NR + j] : c[at + j] + tmp[r * NR + j];
+                c[at + j] += tmp[r * NR + j];
             }
         }
-    }
-
-    private static void store(float[] c, int at, FloatVector v0, FloatVector v1, boolean first) {
-        if (!first) {
-            v0 = v0.add(FloatVector.fromArray(S, c, at));
-            v1 = v1.add(FloatVector.fromArray(S, c, at + L));
-        }
-        v0.intoArray(c, at);
-        v1.intoArray(c, at + L);
     }
 }
