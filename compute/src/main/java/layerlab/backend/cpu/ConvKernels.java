@@ -23,6 +23,9 @@ public final class ConvKernels {
      */
     public static void conv2dForward(float[] y, float[] x, float[] w, float[] bias,
                                       int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow) {
+        if (Simd.conv2dForward(y, x, w, bias, n, c, h, wd, o, k, stride, pad, oh, ow)) {
+            return;
+        }
         int ckk = c * k * k;
         int p = oh * ow;
         Parallel.forRange(n, 2L * o * ckk * p, b -> {
@@ -47,6 +50,9 @@ public final class ConvKernels {
      */
     public static void conv2dBackward(float[] dx, float[] dw, float[] dbias, float[] dy, float[] x, float[] w,
                                       int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow) {
+        if (Simd.conv2dBackward(dx, dw, dbias, dy, x, w, n, c, h, wd, o, k, stride, pad, oh, ow)) {
+            return;
+        }
         int ckk = c * k * k;
         int p = oh * ow;
         if (dbias != null) {

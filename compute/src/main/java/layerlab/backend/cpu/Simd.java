@@ -1,5 +1,6 @@
 package layerlab.backend.cpu;
 
+import layerlab.backend.cpu.vec.VecConv;
 import layerlab.backend.cpu.vec.VecGemm;
 
 /**
@@ -134,6 +135,38 @@ public final class Simd {
     }
 
     public static boolean linearForward(double[] y, double[] x, double[] a, double[] bias, int batch, int in, int out) {
+        return false;
+    }
+
+    // ---- convolution ----
+
+    /** ConvKernels.conv2dForward. */
+    public static boolean conv2dForward(float[] y, float[] x, float[] w, float[] bias,
+                                        int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow) {
+        if (!enabled) {
+            return false;
+        }
+        VecConv.forward(y, x, w, bias, n, c, h, wd, o, k, stride, pad, oh, ow);
+        return true;
+    }
+
+    public static boolean conv2dForward(double[] y, double[] x, double[] w, double[] bias,
+                                        int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow) {
+        return false;
+    }
+
+    /** ConvKernels.conv2dBackward. */
+    public static boolean conv2dBackward(float[] dx, float[] dw, float[] dbias, float[] dy, float[] x, float[] w,
+                                         int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow) {
+        if (!enabled) {
+            return false;
+        }
+        VecConv.backward(dx, dw, dbias, dy, x, w, n, c, h, wd, o, k, stride, pad, oh, ow);
+        return true;
+    }
+
+    public static boolean conv2dBackward(double[] dx, double[] dw, double[] dbias, double[] dy, double[] x, double[] w,
+                                         int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow) {
         return false;
     }
 }
