@@ -1,5 +1,6 @@
 package layerlab.backend.cpu;
 
+import layerlab.backend.cpu.vec.VecActivation;
 import layerlab.backend.cpu.vec.VecConv;
 import layerlab.backend.cpu.vec.VecGemm;
 
@@ -167,6 +168,128 @@ public final class Simd {
 
     public static boolean conv2dBackward(double[] dx, double[] dw, double[] dbias, double[] dy, double[] x, double[] w,
                                          int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow) {
+        return false;
+    }
+
+    // ---- elementwise activations (ActivationKernels) ----
+
+    public static boolean reluForward(float[] y, float[] x, int n) {
+        if (!enabled) {
+            return false;
+        }
+        VecActivation.reluForward(y, x, n);
+        return true;
+    }
+
+    public static boolean reluForward(double[] y, double[] x, int n) {
+        return false;
+    }
+
+    public static boolean reluBackward(float[] dx, float[] dy, float[] x, int n) {
+        if (!enabled) {
+            return false;
+        }
+        VecActivation.reluBackward(dx, dy, x, n);
+        return true;
+    }
+
+    public static boolean reluBackward(double[] dx, double[] dy, double[] x, int n) {
+        return false;
+    }
+
+    public static boolean leakyReluForward(float[] y, float[] x, float alpha, int n) {
+        if (!enabled) {
+            return false;
+        }
+        VecActivation.leakyReluForward(y, x, alpha, n);
+        return true;
+    }
+
+    public static boolean leakyReluForward(double[] y, double[] x, double alpha, int n) {
+        return false;
+    }
+
+    public static boolean leakyReluBackward(float[] dx, float[] dy, float[] x, float alpha, int n) {
+        if (!enabled) {
+            return false;
+        }
+        VecActivation.leakyReluBackward(dx, dy, x, alpha, n);
+        return true;
+    }
+
+    public static boolean leakyReluBackward(double[] dx, double[] dy, double[] x, double alpha, int n) {
+        return false;
+    }
+
+    public static boolean eluForward(float[] y, float[] x, float alpha, int n) {
+        if (!enabled) {
+            return false;
+        }
+        VecActivation.eluForward(y, x, alpha, n);
+        return true;
+    }
+
+    public static boolean eluForward(double[] y, double[] x, double alpha, int n) {
+        return false;
+    }
+
+    public static boolean eluBackward(float[] dx, float[] dy, float[] x, float alpha, int n) {
+        if (!enabled) {
+            return false;
+        }
+        VecActivation.eluBackward(dx, dy, x, alpha, n);
+        return true;
+    }
+
+    public static boolean eluBackward(double[] dx, double[] dy, double[] x, double alpha, int n) {
+        return false;
+    }
+
+    public static boolean sigmoidForward(float[] y, float[] x, int n) {
+        if (!enabled) {
+            return false;
+        }
+        VecActivation.sigmoidForward(y, x, n);
+        return true;
+    }
+
+    public static boolean sigmoidForward(double[] y, double[] x, int n) {
+        return false;
+    }
+
+    public static boolean sigmoidBackward(float[] dx, float[] dy, float[] y, int n) {
+        if (!enabled) {
+            return false;
+        }
+        VecActivation.sigmoidBackward(dx, dy, y, n);
+        return true;
+    }
+
+    public static boolean sigmoidBackward(double[] dx, double[] dy, double[] y, int n) {
+        return false;
+    }
+
+    public static boolean tanhForward(float[] y, float[] x, int n) {
+        if (!enabled) {
+            return false;
+        }
+        VecActivation.tanhForward(y, x, n);
+        return true;
+    }
+
+    public static boolean tanhForward(double[] y, double[] x, int n) {
+        return false;
+    }
+
+    public static boolean tanhBackward(float[] dx, float[] dy, float[] y, int n) {
+        if (!enabled) {
+            return false;
+        }
+        VecActivation.tanhBackward(dx, dy, y, n);
+        return true;
+    }
+
+    public static boolean tanhBackward(double[] dx, double[] dy, double[] y, int n) {
         return false;
     }
 }
