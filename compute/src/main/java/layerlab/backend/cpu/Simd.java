@@ -3,6 +3,7 @@ package layerlab.backend.cpu;
 import layerlab.backend.cpu.vec.VecActivation;
 import layerlab.backend.cpu.vec.VecConv;
 import layerlab.backend.cpu.vec.VecGemm;
+import layerlab.backend.cpu.vec.VecPool;
 
 /**
  * The switch between the Vector API fast paths ({@code layerlab.backend.cpu.vec}) and the scalar
@@ -290,6 +291,22 @@ public final class Simd {
     }
 
     public static boolean tanhBackward(double[] dx, double[] dy, double[] y, int n) {
+        return false;
+    }
+
+    // ---- pooling (PoolKernels) ----
+
+    /** PoolKernels.forward for 2D pooling (T = 1) with at least two windows inside a row. */
+    public static boolean poolForward(float[] y, int[] argmax, float[] x, int planes, int inT, int inH, int inW,
+                                      int[] winT, int[] winH, int[] winW, boolean max, boolean countIncludePad) {
+        if (!enabled || inT != 1 || winT.length != 3 || !VecPool.supported()) {
+            return false;
+        }
+        return VecPool.forward2d(y, argmax, x, planes, inH, inW, winH, winW, max, countIncludePad);
+    }
+
+    public static boolean poolForward(double[] y, int[] argmax, double[] x, int planes, int inT, int inH, int inW,
+                                      int[] winT, int[] winH, int[] winW, boolean max, boolean countIncludePad) {
         return false;
     }
 }
