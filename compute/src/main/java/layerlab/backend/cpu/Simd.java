@@ -3,6 +3,7 @@ package layerlab.backend.cpu;
 import layerlab.backend.cpu.vec.VecActivation;
 import layerlab.backend.cpu.vec.VecConv;
 import layerlab.backend.cpu.vec.VecGemm;
+import layerlab.backend.cpu.vec.VecNorm;
 import layerlab.backend.cpu.vec.VecPool;
 
 /**
@@ -307,6 +308,68 @@ public final class Simd {
 
     public static boolean poolForward(double[] y, int[] argmax, double[] x, int planes, int inT, int inH, int inW,
                                       int[] winT, int[] winH, int[] winW, boolean max, boolean countIncludePad) {
+        return false;
+    }
+
+    // ---- normalization (NormKernels) ----
+
+    public static boolean batchNormStats(float[] mean, float[] var, float[] x, int n, int c, int s) {
+        if (!enabled) {
+            return false;
+        }
+        VecNorm.batchNormStats(mean, var, x, n, c, s);
+        return true;
+    }
+
+    public static boolean batchNormStats(double[] mean, double[] var, double[] x, int n, int c, int s) {
+        return false;
+    }
+
+    public static boolean batchNormForward(float[] y, float[] x, float[] mean, float[] rstd, float[] gamma, float[] beta, int n, int c, int s) {
+        if (!enabled) {
+            return false;
+        }
+        VecNorm.batchNormForward(y, x, mean, rstd, gamma, beta, n, c, s);
+        return true;
+    }
+
+    public static boolean batchNormForward(double[] y, double[] x, double[] mean, double[] rstd, double[] gamma, double[] beta, int n, int c, int s) {
+        return false;
+    }
+
+    public static boolean batchNormBackward(float[] dx, float[] dgamma, float[] dbeta, float[] dy, float[] x, float[] mean, float[] rstd, float[] gamma, int n, int c, int s, boolean batchStatistics) {
+        if (!enabled) {
+            return false;
+        }
+        VecNorm.batchNormBackward(dx, dgamma, dbeta, dy, x, mean, rstd, gamma, n, c, s, batchStatistics);
+        return true;
+    }
+
+    public static boolean batchNormBackward(double[] dx, double[] dgamma, double[] dbeta, double[] dy, double[] x, double[] mean, double[] rstd, double[] gamma, int n, int c, int s, boolean batchStatistics) {
+        return false;
+    }
+
+    public static boolean groupNormForward(float[] y, float[] mean, float[] var, float[] rstd, float[] x, float[] gamma, float[] beta, int n, int g, int d, int span, float eps) {
+        if (!enabled) {
+            return false;
+        }
+        VecNorm.groupNormForward(y, mean, var, rstd, x, gamma, beta, n, g, d, span, eps);
+        return true;
+    }
+
+    public static boolean groupNormForward(double[] y, double[] mean, double[] var, double[] rstd, double[] x, double[] gamma, double[] beta, int n, int g, int d, int span, double eps) {
+        return false;
+    }
+
+    public static boolean groupNormBackward(float[] dx, float[] dgamma, float[] dbeta, float[] dy, float[] x, float[] mean, float[] rstd, float[] gamma, int n, int g, int d, int span) {
+        if (!enabled) {
+            return false;
+        }
+        VecNorm.groupNormBackward(dx, dgamma, dbeta, dy, x, mean, rstd, gamma, n, g, d, span);
+        return true;
+    }
+
+    public static boolean groupNormBackward(double[] dx, double[] dgamma, double[] dbeta, double[] dy, double[] x, double[] mean, double[] rstd, double[] gamma, int n, int g, int d, int span) {
         return false;
     }
 }
