@@ -2,6 +2,7 @@ package layerlab.nn;
 
 import layerlab.backend.cpu.DropoutKernels;
 import layerlab.backend.cpu.Parallel;
+import layerlab.backend.cpu.Simd;
 import layerlab.tensor.Rng;
 import layerlab.tensor.Seeds;
 import layerlab.tensor.Shapes;
@@ -156,6 +157,9 @@ public final class Dropout implements Layer {
 
     /** mask[i] = 1 if Rng.uniform(stream, i) ≤ p else 0. */
     private static void draw(float[] mask, long stream, double p) {
+        if (Simd.dropoutMask(mask, stream, p)) { // the same mask, in vectors
+            return;
+        }
         int chunk = 1 << 14;
         Parallel.forRange((mask.length + chunk - 1) / chunk, 4L * chunk, c -> {
             for (int i = c * chunk, end = Math.min(mask.length, i + chunk); i < end; i++) {

@@ -5,6 +5,8 @@ import layerlab.backend.cpu.vec.VecConv;
 import layerlab.backend.cpu.vec.VecGemm;
 import layerlab.backend.cpu.vec.VecNorm;
 import layerlab.backend.cpu.vec.VecPool;
+import layerlab.backend.cpu.vec.VecRng;
+import layerlab.backend.cpu.vec.VecSoftmax;
 
 /**
  * The switch between the Vector API fast paths ({@code layerlab.backend.cpu.vec}) and the scalar
@@ -371,5 +373,42 @@ public final class Simd {
 
     public static boolean groupNormBackward(double[] dx, double[] dgamma, double[] dbeta, double[] dy, double[] x, double[] mean, double[] rstd, double[] gamma, int n, int g, int d, int span) {
         return false;
+    }
+
+    // ---- softmax over an inner axis (SoftmaxKernels), dropout mask (layerlab.nn.Dropout) ----
+
+    /** SoftmaxKernels.softmaxForward when the axis has at least 16 positions after it (vectors across them). */
+    public static boolean softmaxForward(float[] y, float[] x, int outer, int n, int inner) {
+        if (!enabled || inner < 16) {
+            return false;
+        }
+        VecSoftmax.forward(y, x, outer, n, inner);
+        return true;
+    }
+
+    public static boolean softmaxForward(double[] y, double[] x, int outer, int n, int inner) {
+        return false;
+    }
+
+    /** SoftmaxKernels.softmaxBackward, same condition. */
+    public static boolean softmaxBackward(float[] dx, float[] dy, float[] y, int outer, int n, int inner) {
+        if (!enabled || inner < 16) {
+            return false;
+        }
+        VecSoftmax.backward(dx, dy, y, outer, n, inner);
+        return true;
+    }
+
+    public static boolean softmaxBackward(double[] dx, double[] dy, double[] y, int outer, int n, int inner) {
+        return false;
+    }
+
+    /** Dropout's mask: mask[i] = 1 if Rng.uniform(stream, i) ≤ p else 0, bit for bit. */
+    public static boolean dropoutMask(float[] mask, long stream, double p) {
+        if (!enabled) {
+            return false;
+        }
+        VecRng.dropoutMask(mask, stream, p);
+        return true;
     }
 }
