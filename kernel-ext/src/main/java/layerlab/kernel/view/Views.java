@@ -1,0 +1,74 @@
+package layerlab.kernel.view;
+
+import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import layerlab.nn.Activation;
+import layerlab.tensor.Tensor;
+
+/**
+ * One-line views for notebooks: each returns a static MIME bundle (text/plain always, plus
+ * text/html and/or image/png) that the kernel displays as-is, and that a unit test can inspect.
+ *
+ * <pre>
+ * show(x)                      summary + number grid (small) or heatmap tiles (rank 3–5)
+ * show(x, Scale.PER_TILE)      each tile on its own color scale
+ * featureMaps(x)               every channel of sample 0 (the ConvNetJS view)
+ * plot(new ReLU(), -3, 3)      f and f′
+ * plotAll(-3, 3, f, g, …)      one small chart per activation (lecture slide 12)
+ * histogram(x)                 value histogram with exact zeros and saturation
+ * </pre>
+ */
+public final class Views {
+    private Views() {
+    }
+
+    /** Summary line (shape, device, min/max/mean/std, NaN/Inf flagged) and the values. */
+    public static DisplayData show(Tensor x) {
+        return TensorView.show(x, Scale.SHARED);
+    }
+
+    /** As {@link #show(Tensor)}, choosing one shared color scale or one per tile. */
+    public static DisplayData show(Tensor x, Scale scale) {
+        return TensorView.show(x, scale);
+    }
+
+    /** Every channel of sample 0 of an (N,C,H,W) or (C,H,W) tensor as heatmap tiles. */
+    public static DisplayData featureMaps(Tensor x) {
+        return TensorView.featureMaps(x, 0, Scale.SHARED);
+    }
+
+    /** Every channel of sample {@code n}. */
+    public static DisplayData featureMaps(Tensor x, int n) {
+        return TensorView.featureMaps(x, n, Scale.SHARED);
+    }
+
+    /** Every channel of sample {@code n}, with a shared or per-tile color scale. */
+    public static DisplayData featureMaps(Tensor x, int n, Scale scale) {
+        return TensorView.featureMaps(x, n, scale);
+    }
+
+    /** f(x) and f′(x) for x in [from, to], with axis labels, legend and grid. */
+    public static DisplayData plot(Activation f, double from, double to) {
+        return ActivationView.plot(f, from, to);
+    }
+
+    /** One small chart per activation (f solid, f′ dashed), three per row. */
+    public static DisplayData plotAll(double from, double to, Activation... fs) {
+        return ActivationView.plotAll(from, to, fs);
+    }
+
+    /**
+     * Histogram of the values, annotated with the fraction of exact zeros and of saturated values
+     * (for values in [0, 1]: x ≤ 0.01 or x ≥ 0.99; in [−1, 1]: |x| ≥ 0.99; otherwise none).
+     */
+    public static DisplayData histogram(Tensor x) {
+        return HistogramView.histogram(x, null);
+    }
+
+    /** Histogram where "saturated" means x ≤ low or x ≥ high. */
+    public static DisplayData histogram(Tensor x, double low, double high) {
+        if (!(low < high)) {
+            throw new IllegalArgumentException("histogram: expected low < high, got low=" + low + ", high=" + high);
+        }
+        return HistogramView.histogram(x, new HistogramView.Thresholds(low, high));
+    }
+}
