@@ -23,9 +23,11 @@ record Planes(List<Row> rows, List<String> notes) {
     static final int MAX_VIDEO_CHANNELS = 4;
     static final int MAX_FRAMES = 8;
 
-    /** The default caps of {@code show(x)}. */
+    /** The default caps of {@code show(x)}; rank 1 is one 1×L tile and rank 2 one H×W tile. */
     static Planes of(Tensor t) {
         return switch (t.rank()) {
+            case 1 -> single(t, 1, t.size(0));
+            case 2 -> single(t, t.size(0), t.size(1));
             case 3 -> cut(t, 0, 1, Math.min(t.size(0), MAX_CHANNELS), 1);
             case 4 -> cut(t, 0, Math.min(t.size(0), MAX_SAMPLES), Math.min(t.size(1), MAX_CHANNELS), 1);
             case 5 -> cut(t, 0, Math.min(t.size(0), MAX_VIDEO_SAMPLES), Math.min(t.size(1), MAX_VIDEO_CHANNELS),
@@ -35,11 +37,21 @@ record Planes(List<Row> rows, List<String> notes) {
         };
     }
 
+    private static Planes single(Tensor t, int h, int w) {
+        Tile one = new Tile(t.data(), 0, h, w, h + "×" + w);
+        return new Planes(List.of(new Row(List.of(one), false)), List.of());
+    }
+
     /**
      * Samples [n0, n0 + ns), channels [0, cs), frames [0, ts) of {@code t}; for rank 3 the only
      * "sample" is the tensor itself.
      */
     static Planes cut(Tensor t, int n0, int ns, int cs, int ts) {
+        return cut(t, n0, ns, cs, ts, MAX_COLS);
+    }
+
+    /** As {@link #cut(Tensor, int, int, int, int)}, wrapping rows at {@code cols} tiles. */
+    static Planes cut(Tensor t, int n0, int ns, int cs, int ts, int cols) {
         int[] s = t.shape();
         int r = s.length;
         int h = s[r - 2];
@@ -69,7 +81,7 @@ record Planes(List<Row> rows, List<String> notes) {
         if (!left.isEmpty()) {
             notes.add("Left out: " + left + " (capped so the picture stays readable).");
         }
-        return new Planes(Row.wrap(groups, MAX_COLS), notes);
+        return new Planes(Row.wrap(groups, cols), notes);
     }
 
     /** One tile per plane, in row order. */

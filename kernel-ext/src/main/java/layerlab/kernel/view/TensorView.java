@@ -39,14 +39,8 @@ final class TensorView {
         if (t.rank() == 1) {
             return Charts.values(t, s);
         }
-        if (t.rank() == 2) {
-            List<Tile> one = List.of(new Tile(t.data(), 0, sh[0], sh[1], sh[0] + "×" + sh[1]));
-            return tiles(t, s, new Planes(List.of(new Planes.Row(one, false)), List.of()), scale,
-                    "Tensor " + Shapes.str(sh));
-        }
         Planes p = Planes.of(t);
-        if (sh[t.rank() - 1] <= SMALL_PLANE && sh[t.rank() - 2] <= SMALL_PLANE && p.tiles().size() <= SMALL_PLANES
-                && p.notes().isEmpty()) {
+        if (small(t, p)) {
             List<Grid> gs = new ArrayList<>();
             List<String> captions = new ArrayList<>();
             for (Tile tile : p.tiles()) {
@@ -84,6 +78,13 @@ final class TensorView {
         return tiles(t, Stats.of(t), one, scale, heading);
     }
 
+    /** Whether a rank 3–5 tensor's planes are few and small enough to read as numbers. */
+    static boolean small(Tensor t, Planes p) {
+        int[] sh = t.shape();
+        return t.rank() >= 3 && sh[t.rank() - 1] <= SMALL_PLANE && sh[t.rank() - 2] <= SMALL_PLANE
+                && p.tiles().size() <= SMALL_PLANES && p.notes().isEmpty();
+    }
+
     static Colormap shading(Stats s) {
         return Colormap.forRange(s.min(), s.max());
     }
@@ -102,7 +103,7 @@ final class TensorView {
 
     /** PNG tiles; the HTML embeds the same PNG under the summary line and the warning. */
     static DisplayData tiles(Tensor t, Stats s, Planes p, Scale scale, String heading) {
-        TilePainter.Spec spec = new TilePainter.Spec(heading, p, scale, Colormap.forRange(s.min(), s.max()));
+        TilePainter.Spec spec = TilePainter.Spec.of(heading, p, scale, Colormap.forRange(s.min(), s.max()));
         BufferedImage img = TilePainter.paint(spec);
         String png = Bundle.base64Png(img);
         StringBuilder text = new StringBuilder(Stats.summary(t, s));

@@ -28,7 +28,22 @@ final class TilePainter {
      * What to paint. {@code shared} is the map of the SHARED scale; with PER_TILE every tile gets
      * its own range but keeps the shared map's kind (diverging or sequential).
      */
-    record Spec(String heading, Planes planes, Scale scale, Colormap shared) {
+    record Spec(String heading, Planes planes, Scale scale, Colormap shared, int maxWidth, int box) {
+        /** Auto-sized to the notebook's width. */
+        static Spec of(String heading, Planes planes, Scale scale, Colormap shared) {
+            return new Spec(heading, planes, scale, shared, MAX_WIDTH, 0);
+        }
+
+        /** Every tile drawn in a box of {@code box} pixels (to line up two pictures side by side). */
+        Spec withBox(int boxPixels) {
+            return new Spec(heading, planes, scale, shared, maxWidth, boxPixels);
+        }
+
+        /** The tile box that {@link #of} would choose for a picture at most {@code width} wide. */
+        static int autoBox(int width, int cols) {
+            return Math.min(160, (width - 2 * MARGIN - BAR_AREA) / cols - GAP);
+        }
+
         List<String> notes() {
             return planes.notes();
         }
@@ -163,10 +178,12 @@ final class TilePainter {
                 maxH = Math.max(maxH, t.h());
                 maxW = Math.max(maxW, t.w());
             }
-            int box = Math.min(160, (MAX_WIDTH - 2 * MARGIN - BAR_AREA) / spec.cols() - GAP);
-            double zoom = (double) box / Math.max(maxH, maxW);
-            if (zoom >= 1) {
-                zoom = Math.floor(zoom);
+            double zoom;
+            if (spec.box() > 0) {
+                zoom = (double) spec.box() / Math.max(maxH, maxW);
+            } else {
+                zoom = (double) Spec.autoBox(spec.maxWidth(), spec.cols()) / Math.max(maxH, maxW);
+                zoom = zoom >= 1 ? Math.floor(zoom) : zoom;
             }
             int titleH = spec.scale() == Scale.PER_TILE ? 32 : 18;
             int cellW = Math.max((int) Math.round(maxW * zoom), 64);

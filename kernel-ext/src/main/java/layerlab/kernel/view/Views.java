@@ -2,6 +2,7 @@ package layerlab.kernel.view;
 
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import layerlab.nn.Activation;
+import layerlab.nn.Layer;
 import layerlab.tensor.Tensor;
 
 /**
@@ -15,6 +16,8 @@ import layerlab.tensor.Tensor;
  * plot(new ReLU(), -3, 3)      f and f′
  * plotAll(-3, 3, f, g, …)      one small chart per activation (lecture slide 12)
  * histogram(x)                 value histogram with exact zeros and saturation
+ * compare(layer, x)            runs the layer: input → output side by side
+ * normDiagram()                which axes of (N,C,H,W) BN/LN/IN/GN reduce
  * </pre>
  */
 public final class Views {
@@ -70,5 +73,26 @@ public final class Views {
             throw new IllegalArgumentException("histogram: expected low < high, got low=" + low + ", high=" + high);
         }
         return HistogramView.histogram(x, new HistogramView.Thresholds(low, high));
+    }
+
+    /**
+     * Runs {@code layer.forward(x)} and shows input → output side by side: number grids when both
+     * are small, heatmap tiles otherwise. NOTE: this is a real forward pass — a layer in training
+     * mode updates its state (BatchNorm's running statistics, Dropout's mask).
+     */
+    public static DisplayData compare(Layer layer, Tensor x) {
+        Tensor y = layer.forward(x);
+        return CompareView.compare(layer.toString(), x, y, null);
+    }
+
+    /** The cube diagrams of BatchNorm, LayerNorm, InstanceNorm and GroupNorm (lecture §9–10). */
+    public static DisplayData normDiagram() {
+        String svg = NormDiagram.svg(null, 6, 3);
+        String text = "Which values share one mean and variance, for x of shape (N, C, H, W):\n"
+                + "BatchNorm    over N, H, W  (one per channel)\n"
+                + "LayerNorm    over C, H, W  (one per sample)\n"
+                + "InstanceNorm over H, W     (one per sample and channel)\n"
+                + "GroupNorm    over C/G channels, H, W (one per sample and group)";
+        return Bundle.text(text).html(svg).svg(svg).build();
     }
 }
