@@ -24,13 +24,13 @@ final class Html {
 
     /** A red banner for NaN/Inf and similar problems a student must not miss. */
     static String warning(String message) {
-        return "<div style=\"color:#b00020;font-weight:bold;border:2px solid #b00020;padding:4px 8px;"
+        return "<div style=\"font-family:sans-serif;color:#b00020;font-weight:bold;border:2px solid #b00020;padding:4px 8px;"
                 + "margin:4px 0;background:#fdecea\">&#9888; " + escape(message) + "</div>";
     }
 
     /** A grey note, e.g. what a capped view left out. */
     static String note(String message) {
-        return "<div style=\"color:#555;font-style:italic;margin:2px 0\">" + escape(message) + "</div>";
+        return "<div style=\"font-family:sans-serif;color:#555;font-style:italic;margin:2px 0\">" + escape(message) + "</div>";
     }
 
     static String mono(String text) {

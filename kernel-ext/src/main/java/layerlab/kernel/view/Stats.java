@@ -86,7 +86,8 @@ record Stats(int numel, int finite, double min, double max, double mean, double 
     static String line(Tensor t, Stats s) {
         return "Tensor shape " + Shapes.str(t.shape()) + " on " + t.device().label()
                 + " | min " + Html.num(s.min) + "  max " + Html.num(s.max)
-                + "  mean " + Html.num(s.mean) + "  std " + Html.num(s.std);
+                + "  mean " + Html.num(s.mean) + "  std " + Html.num(s.std)
+                + (s.hasNonFinite() ? "  (of the " + s.finite + " finite values)" : "");
     }
 
     /** The text/plain summary; a NaN/Inf warning line comes first, in capitals, so no one misses it. */

@@ -2,7 +2,12 @@ package layerlab.kernel.view;
 
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import layerlab.nn.Activation;
+import layerlab.nn.BatchNorm;
+import layerlab.nn.GroupNorm;
+import layerlab.nn.InstanceNorm;
 import layerlab.nn.Layer;
+import layerlab.nn.LayerNorm;
+import layerlab.nn.MaxPool;
 import layerlab.tensor.Tensor;
 
 /**
@@ -16,8 +21,12 @@ import layerlab.tensor.Tensor;
  * plot(new ReLU(), -3, 3)      f and f′
  * plotAll(-3, 3, f, g, …)      one small chart per activation (lecture slide 12)
  * histogram(x)                 value histogram with exact zeros and saturation
- * compare(layer, x)            runs the layer: input → output side by side
+ * compare(layer, x)            runs the layer: input → output side by side (max-pool winners marked)
+ * bnStats(bn)                  per channel μ_B, σ²_B vs running μ_avg, σ²_avg, and γ, β
+ * normStats(ln | in | gn)      the last forward's (N, G) statistics and the axes they reduce
  * normDiagram()                which axes of (N,C,H,W) BN/LN/IN/GN reduce
+ * new Progress(steps)          training progress, re-rendered with updateDisplay
+ * new BnMonitor(bn)            running statistics over training steps
  * </pre>
  */
 public final class Views {
@@ -82,7 +91,8 @@ public final class Views {
      */
     public static DisplayData compare(Layer layer, Tensor x) {
         Tensor y = layer.forward(x);
-        return CompareView.compare(layer.toString(), x, y, null);
+        int[] winners = layer instanceof MaxPool mp ? mp.lastArgmax() : null;
+        return CompareView.compare(layer.toString(), x, y, winners);
     }
 
     /** The cube diagrams of BatchNorm, LayerNorm, InstanceNorm and GroupNorm (lecture §9–10). */
@@ -94,5 +104,35 @@ public final class Views {
                 + "InstanceNorm over H, W     (one per sample and channel)\n"
                 + "GroupNorm    over C/G channels, H, W (one per sample and group)";
         return Bundle.text(text).html(svg).svg(svg).build();
+    }
+
+    /**
+     * BatchNorm per channel: the last training batch's μ_B, σ²_B against the running μ_avg, σ²_avg
+     * (μ_avg ← α·μ_avg + (1−α)·μ_B), and γ, β — charts and a table.
+     */
+    public static DisplayData bnStats(BatchNorm bn) {
+        return BnView.bnStats(bn);
+    }
+
+    /** LayerNorm's per-sample μ^t, σ²^t of the last forward (over C, H, W), with the cube diagram. */
+    public static DisplayData normStats(LayerNorm ln) {
+        return NormView.normStats(ln.toString(), NormDiagram.Kind.LAYER, ln.lastMean(), ln.lastVar(), "sample", 0, 0);
+    }
+
+    /** InstanceNorm's per-sample, per-channel μ^{mt}, σ²^{mt} (over H, W), with the cube diagram. */
+    public static DisplayData normStats(InstanceNorm in) {
+        int c = in.config().channels();
+        return NormView.normStats(in.toString(), NormDiagram.Kind.INSTANCE, in.lastMean(), in.lastVar(), "channel", c, c);
+    }
+
+    /** GroupNorm's per-sample, per-group statistics (over C/G channels, H, W), with the cube diagram. */
+    public static DisplayData normStats(GroupNorm gn) {
+        return NormView.normStats(gn.toString(), NormDiagram.Kind.GROUP, gn.lastMean(), gn.lastVar(), "group",
+                gn.config().channels(), gn.config().groups());
+    }
+
+    /** The batch-norm view under the common name (BatchNorm reduces over N, H, W). */
+    public static DisplayData normStats(BatchNorm bn) {
+        return BnView.bnStats(bn);
     }
 }

@@ -28,6 +28,21 @@ final class BundleAssert {
         return t.toString();
     }
 
+    /** As {@link #html(DisplayData)}, and writes it to ${views.dump}/name.html when that property is set. */
+    static String html(DisplayData d, String name) {
+        String s = html(d);
+        String dump = System.getProperty("views.dump");
+        if (dump != null) {
+            try {
+                Files.createDirectories(Path.of(dump));
+                Files.writeString(Path.of(dump, name + ".html"), "<meta charset=\"utf-8\">" + s);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return s;
+    }
+
     static String html(DisplayData d) {
         Object h = d.getData(MIMEType.TEXT_HTML);
         assertNotNull(h, "text/html present");
@@ -68,6 +83,10 @@ final class BundleAssert {
             if (dump != null) {
                 Files.createDirectories(Path.of(dump));
                 Files.write(Path.of(dump, name + ".png"), bytes);
+                Object h = d.getData(MIMEType.TEXT_HTML);
+                if (h != null) {
+                    Files.writeString(Path.of(dump, name + ".html"), "<meta charset=\"utf-8\">" + h);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -2,6 +2,7 @@ package layerlab.kernel.view;
 
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
+import layerlab.nn.MaxPool;
 import layerlab.nn.ReLU;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class CompareViewTest {
         Tensor y = Tensor.of(new float[] {7, 9, 8, 4}, 1, 1, 2, 2);
         int[] argmax = {4, 3, 8, 15};
         DisplayData d = CompareView.compare("MaxPool(kernel=2, stride=2)", x, y, argmax);
-        String html = BundleAssert.html(d);
+        String html = BundleAssert.html(d, "compare-slide");
         String text = BundleAssert.text(d);
         assertEquals(20, BundleAssert.count(html, "<td"), "16 input + 4 output cells");
         assertEquals(8, BundleAssert.count(html, "outline:3px solid"), "4 winners + 4 output cells");
@@ -31,6 +32,21 @@ class CompareViewTest {
         assertTrue(text.contains(" [*7,  4,  1,  5]"), text);
         assertTrue(text.contains("[[*7, *9]"), text);
         assertTrue(html.contains("&#8594;"), "an arrow between input and output");
+    }
+
+    @Test
+    void realMaxPoolMarksTheClassicExample() {
+        // the slide's "Maxpool with stride 2 and 2×2 filter": [[1,1,2,4],[5,6,7,8],[3,2,1,0],[1,2,3,4]] → [[6,8],[3,4]]
+        Tensor x = Tensor.of(new float[] {1, 1, 2, 4, 5, 6, 7, 8, 3, 2, 1, 0, 1, 2, 3, 4}, 1, 1, 4, 4);
+        DisplayData d = Views.compare(new MaxPool(2, 2), x);
+        String text = BundleAssert.text(d);
+        assertTrue(text.contains("[[*6, *8]"), text);
+        assertTrue(text.contains(" [ 5, *6,  7, *8]"), text);
+        assertTrue(text.contains(" [*3,  2,  1,  0]"), text);
+        assertTrue(text.contains(" [ 1,  2,  3, *4]]"), text);
+        BufferedImage big = BundleAssert.png(Views.compare(new MaxPool(2, 2), Tensor.randn(13, 1, 2, 24, 24)),
+                "compare-maxpool-real");
+        assertTrue(big.getWidth() > 900);
     }
 
     @Test

@@ -19,7 +19,7 @@ class TensorViewTest {
     @Test
     void small2dIsAnHtmlGridWithEveryValue() {
         DisplayData d = Views.show(Tensor.of2d(SLIDE));
-        String html = BundleAssert.html(d);
+        String html = BundleAssert.html(d, "show-slide");
         String text = BundleAssert.text(d);
         assertEquals(16, BundleAssert.count(html, "<td"), "one cell per value");
         for (float[] row : SLIDE) {
@@ -47,7 +47,7 @@ class TensorViewTest {
         Tensor x = Tensor.of2d(new float[][] {{1, Float.NaN}, {Float.POSITIVE_INFINITY, Float.NaN}});
         DisplayData d = Views.show(x);
         String text = BundleAssert.text(d);
-        String html = BundleAssert.html(d);
+        String html = BundleAssert.html(d, "show-nan-grid");
         assertTrue(text.startsWith("!!! WARNING: 2 NaN, 1 +Inf out of 4 values"), text);
         assertTrue(html.contains("2 NaN, 1 +Inf out of 4 values"), html);
         assertTrue(html.contains(">NaN</td>") && html.contains(">+Inf</td>"), html);
