@@ -77,6 +77,21 @@ class SummaryTest {
     }
 
     @Test
+    void realBatchNormCountsTwoTrainableAndTwoStatePerMap() {
+        // CONV → BN → RELU twice with M = 6 maps: L = 2 BN layers, N_BN = 4LM = 48
+        Sequential net = new Sequential(new Conv2d(3, 6, 3, 1, 1), new BatchNorm(6), new ReLU(),
+                new Conv2d(6, 6, 3, 1, 1), new BatchNorm(6), new ReLU(), new MaxPool(2, 2));
+        Summary s = net.summary(2, 3, 8, 8);
+        Summary.Row bn = s.rows().get(1);
+        assertEquals(12, bn.trainable());
+        assertEquals(12, bn.nonTrainable());
+        assertEquals(4 * 2 * 6, s.rows().stream().filter(r -> r.name().startsWith("BatchNorm")).mapToLong(Summary.Row::total).sum());
+        assertEquals(6 * (3 * 9 + 1), s.rows().get(0).trainable());
+        assertEquals(24, s.totalNonTrainable());
+        assertArrayEquals(new int[] {2, 6, 4, 4}, s.outputShape());
+    }
+
+    @Test
     void anyLayerCanBeSummarized() {
         Summary s = Summary.of(new Residual(new Scale("w", 1)), 3, 4);
         assertEquals(List.of("0", "0.0"), s.rows().stream().map(Summary.Row::index).toList());

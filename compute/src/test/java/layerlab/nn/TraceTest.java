@@ -34,6 +34,14 @@ class TraceTest {
     }
 
     @Test
+    void namesReadAsTheMagicShowsThem() {
+        Sequential net = new Sequential(new Conv2d(1, 2, 3, 1, 1), new ReLU(), new MaxPool(2, 2));
+        List<Trace.Entry> e = Trace.run(() -> net.forward(Tensor.rand(1, 1, 1, 4, 4)));
+        assertEquals("2: MaxPool(kernel=2, stride=2)", e.get(2).name());
+        assertArrayEquals(new int[] {1, 2, 2, 2}, e.get(2).output().shape());
+    }
+
+    @Test
     void nestedContainersGetDottedPaths() {
         Sequential net = new Sequential(new Scale("a", 1),
                 new Residual(new Sequential(new ReLU(), new Scale("b", 1))),
