@@ -2,6 +2,7 @@ package layerlab.nn;
 
 import java.util.List;
 import layerlab.optim.Optimizer;
+import layerlab.tensor.Device;
 import layerlab.tensor.Shapes;
 import layerlab.tensor.Tensor;
 
@@ -86,7 +87,7 @@ public final class TrainStep {
     static int correct(Tensor logits, int[] labels) {
         int n = logits.size(0);
         int k = logits.numel() / n;
-        float[] z = logits.data();
+        float[] z = logits.to(Device.CPU).data();
         int hits = 0;
         for (int i = 0; i < n; i++) {
             int best = 0;

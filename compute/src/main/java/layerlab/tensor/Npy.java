@@ -261,7 +261,7 @@ public final class Npy {
     /** Writes one array to a stream. */
     public static void write(OutputStream out, Tensor t) throws IOException {
         out.write(header(t.shape()));
-        float[] data = t.data();
+        float[] data = t.to(Device.CPU).data(); // a device tensor is copied to the host first
         ByteBuffer buf = ByteBuffer.allocate(CHUNK * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (int from = 0; from < data.length; from += CHUNK) {
             int count = Math.min(CHUNK, data.length - from);
