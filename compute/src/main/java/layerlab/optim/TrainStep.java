@@ -1,7 +1,10 @@
-package layerlab.nn;
+package layerlab.optim;
 
 import java.util.List;
-import layerlab.optim.Optimizer;
+import layerlab.nn.CrossEntropyLoss;
+import layerlab.nn.Layer;
+import layerlab.nn.Sequential;
+import layerlab.nn.Softmax;
 import layerlab.tensor.Device;
 import layerlab.tensor.Shapes;
 import layerlab.tensor.Tensor;

@@ -1,4 +1,4 @@
-package layerlab.nn;
+package layerlab.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,8 +12,7 @@ import layerlab.data.Batch;
 import layerlab.data.Batches;
 import layerlab.data.Dataset;
 import layerlab.data.FashionMnist;
-import layerlab.optim.Adam;
-import layerlab.optim.SGD;
+import layerlab.nn.*;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
