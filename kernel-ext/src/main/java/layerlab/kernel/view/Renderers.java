@@ -4,6 +4,7 @@ import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.display.RenderContext;
 import io.github.spencerpark.jupyter.kernel.display.Renderer;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
+import layerlab.nn.Summary;
 import layerlab.tensor.Tensor;
 
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.function.Function;
 
 /**
  * Registers the lab's renderers on the base kernel's {@link Renderer}, so a cell whose value is a
- * {@link Tensor} shows as {@code show(x)} does. The kernel calls {@link #register} once at start-up.
+ * {@link Tensor} shows as {@code show(x)} does and a {@link Summary} as a table. The kernel calls {@link #register} once at start-up.
  * Objects that render themselves ({@link Progress}, {@link BnMonitor}) implement
  * {@code DisplayDataRenderable} and need no registration.
  */
@@ -25,6 +26,7 @@ public final class Renderers {
 
     public static void register(Renderer r) {
         on(r, Tensor.class, Views::show);
+        on(r, Summary.class, Views::summary);
     }
 
     /** Registers {@code view} for values of {@code type}; the bundle is built once per render. */

@@ -1,8 +1,12 @@
 package layerlab.kernel.view;
 
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
+
+import java.util.Locale;
 
 /**
  * Our own writers over a Tablesaw {@link Table}: a static HTML table (no Tablesaw JS/CSS) and an
@@ -13,6 +17,11 @@ final class Tables {
     }
 
     static String html(Table t, String caption) {
+        return html(t, caption, false);
+    }
+
+    /** With {@code totalRow}, the last row is set off as a bold total. */
+    static String html(Table t, String caption, boolean totalRow) {
         StringBuilder b = new StringBuilder("<table style=\"border-collapse:collapse;margin:4px 0;"
                 + "font-family:sans-serif;font-size:13px\">");
         if (caption != null) {
@@ -26,11 +35,14 @@ final class Tables {
         }
         b.append("</tr></thead><tbody>");
         for (int r = 0; r < t.rowCount(); r++) {
-            b.append("<tr style=\"background:").append(r % 2 == 0 ? "#ffffff" : "#f3f6fa").append("\">");
+            boolean total = totalRow && r == t.rowCount() - 1;
+            b.append("<tr style=\"background:").append(r % 2 == 0 ? "#ffffff" : "#f3f6fa")
+                    .append(total ? ";font-weight:bold;border-top:2px solid #444" : "").append("\">");
             for (Column<?> c : t.columns()) {
                 String v = cell(c, r);
+                // white-space:pre keeps the indentation of nested layer names
                 String style = "padding:2px 10px;border-bottom:1px solid #ddd;text-align:" + (numeric(c) ? "right" : "left")
-                        + (isBad(v) ? ";color:#b00020;font-weight:bold" : "");
+                        + (numeric(c) ? "" : ";white-space:pre") + (isBad(v) ? ";color:#b00020;font-weight:bold" : "");
                 b.append("<td style=\"").append(style).append("\">").append(Html.escape(v)).append("</td>");
             }
             b.append("</tr>");
@@ -71,6 +83,9 @@ final class Tables {
     }
 
     static String cell(Column<?> c, int row) {
+        if ((c instanceof IntColumn || c instanceof LongColumn) && !((NumericColumn<?>) c).isMissing(row)) {
+            return String.format(Locale.ROOT, "%,d", (long) ((NumericColumn<?>) c).getDouble(row));
+        }
         if (c instanceof NumericColumn<?> n) {
             // NOTE: Tablesaw treats NaN as "missing"; here NaN must show (and be flagged) as NaN
             return Html.num(n.getDouble(row));

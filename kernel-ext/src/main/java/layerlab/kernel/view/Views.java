@@ -8,6 +8,7 @@ import layerlab.nn.InstanceNorm;
 import layerlab.nn.Layer;
 import layerlab.nn.LayerNorm;
 import layerlab.nn.MaxPool;
+import layerlab.nn.Summary;
 import layerlab.tensor.Tensor;
 
 /**
@@ -25,6 +26,7 @@ import layerlab.tensor.Tensor;
  * bnStats(bn)                  per channel μ_B, σ²_B vs running μ_avg, σ²_avg, and γ, β
  * normStats(ln | in | gn)      the last forward's (N, G) statistics and the axes they reduce
  * normDiagram()                which axes of (N,C,H,W) BN/LN/IN/GN reduce
+ * summary(model, 1, 1, 28, 28) layers, output shapes, trainable / non-trainable parameters
  * new Progress(steps)          training progress, re-rendered with updateDisplay
  * new BnMonitor(bn)            running statistics over training steps
  * </pre>
@@ -134,5 +136,15 @@ public final class Views {
     /** The batch-norm view under the common name (BatchNorm reduces over N, H, W). */
     public static DisplayData normStats(BatchNorm bn) {
         return BnView.bnStats(bn);
+    }
+
+    /** The table of layers, output shapes and parameter counts (HTML and plain text). */
+    public static DisplayData summary(Summary s) {
+        return SummaryView.summary(s);
+    }
+
+    /** {@link #summary(Summary)} of {@code model} for one input shape, e.g. (1, 1, 28, 28). */
+    public static DisplayData summary(Layer model, int... inputShape) {
+        return SummaryView.summary(Summary.of(model, inputShape));
     }
 }
