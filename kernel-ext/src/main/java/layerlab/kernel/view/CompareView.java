@@ -144,6 +144,13 @@ final class CompareView {
         boolean inside = sy.min() >= sx.min() && sy.max() <= sx.max();
         Colormap cy = inside ? cx : Colormap.forRange(sy.min(), sy.max());
         int box = TilePainter.Spec.autoBox(SIDE_WIDTH, COLS);
+        int side = 1;
+        for (Tile t : px.tiles()) {
+            side = Math.max(side, Math.max(t.h(), t.w()));
+        }
+        if (box >= side) { // whole input pixels; a 2× pooled output then gets whole pixels too
+            box = box / side * side;
+        }
         BufferedImage left = TilePainter.paint(new TilePainter.Spec("input " + Shapes.str(x.shape()), px,
                 Scale.SHARED, cx, SIDE_WIDTH, box));
         BufferedImage right = TilePainter.paint(new TilePainter.Spec("output " + Shapes.str(y.shape()), py,
@@ -156,7 +163,8 @@ final class CompareView {
             notes.add("Output drawn on the input's color scale (its values lie in the input's range).");
         }
         if (argmax != null) {
-            notes.add("Outlined input pixels won their pooling window (outlines need tiles of at least 3 px per value).");
+            notes.add("Outlined input pixels won their pooling window; windows lying wholly at the tile's minimum "
+                    + "(e.g. all 0 after ReLU) are not outlined.");
         }
         for (String n : notes) {
             txt.append('\n').append(n);
@@ -176,7 +184,11 @@ final class CompareView {
         };
     }
 
-    /** The same planes with each tile's winning pixels listed for outlining. */
+    /**
+     * The same planes with each tile's winning pixels listed for outlining — except winners equal to
+     * the tile's minimum: such a window holds nothing but that minimum (its max is the min), so its
+     * "winner" is only the tie-break and would paint a grid over every flat region.
+     */
     private static Planes marked(Planes p, int[] argmax) {
         if (argmax == null) {
             return p;
@@ -186,13 +198,16 @@ final class CompareView {
             List<Tile> tiles = new ArrayList<>();
             for (Tile t : row.tiles()) {
                 int size = t.h() * t.w();
+                double floor = t.stats().min();
                 int[] m = java.util.Arrays.stream(argmax).filter(a -> a >= t.offset() && a < t.offset() + size)
-                        .map(a -> a - t.offset()).distinct().toArray();
+                        .filter(a -> t.data()[a] > floor).map(a -> a - t.offset()).distinct().toArray();
                 tiles.add(new Tile(t.data(), t.offset(), t.h(), t.w(), t.title(), m));
             }
             rows.add(new Planes.Row(tiles, row.startsGroup()));
         }
-        return new Planes(rows, p.notes());
+        List<String> notes = new ArrayList<>(p.notes());
+        notes.add("Outlined: the maximum (winner) of its pooling window.");
+        return new Planes(rows, notes);
     }
 
     /** Two pictures side by side with an arrow between them. */

@@ -51,7 +51,8 @@ final class HistogramView {
         String zeros = pct(s.zeros(), s.finite());
         String sat = th == null ? "n/a (unbounded values)" : pct(saturated, s.finite());
         String title = "Histogram of " + s.numel() + " values — zeros " + zeros
-                + (th == null ? "" : ", saturated " + sat);
+                + (th == null ? "" : ", saturated " + sat)
+                + (s.hasNonFinite() ? " — " + (s.numel() - s.finite()) + " NaN/Inf not drawn" : "");
         XYChart c = chart(d, s, title);
         if (th != null) {
             mark(c, th.low(), s);

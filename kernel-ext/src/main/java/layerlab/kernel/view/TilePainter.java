@@ -133,8 +133,10 @@ final class TilePainter {
                 int side = (int) Math.round(lay.zoom);
                 g.setColor(Color.WHITE);
                 g.drawRect(mx, my, side - 1, side - 1);
-                g.setColor(Color.BLACK);
-                g.drawRect(mx + 1, my + 1, side - 3, side - 3);
+                if (side >= 6) { // room for a black inner line, which shows on light colors too
+                    g.setColor(Color.BLACK);
+                    g.drawRect(mx + 1, my + 1, side - 3, side - 3);
+                }
             }
         }
     }

@@ -1,7 +1,13 @@
 package layerlab.kernel.view;
 
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import layerlab.nn.Activation;
+import layerlab.nn.ELU;
+import layerlab.nn.LeakyReLU;
+import layerlab.nn.Maxout;
 import layerlab.nn.ReLU;
+import layerlab.nn.Sigmoid;
+import layerlab.nn.Tanh;
 import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
@@ -23,10 +29,15 @@ class ActivationViewTest {
 
     @Test
     void plotAllLikeTheSlide() {
-        DisplayData d = Views.plotAll(-4, 4, TestActivations.sigmoid(), TestActivations.tanh(), new ReLU(),
-                TestActivations.leaky(), TestActivations.elu());
+        // the lecture's slide 12: sigmoid, tanh, ReLU, Leaky ReLU max(0.1x, x), Maxout, ELU
+        Activation[] fs = {new Sigmoid(), new Tanh(), new ReLU(), new LeakyReLU(0.1f), Maxout.affine(1, 1, 2, 8),
+            new ELU(1f)};
+        DisplayData d = Views.plotAll(-4, 4, fs);
         String text = BundleAssert.text(d);
-        assertTrue(text.contains("Tanh() f ") && text.contains("ELU(alpha=1.0) f'"), text);
+        for (Activation f : fs) {
+            String name = f.toString().length() > 19 ? f.toString().substring(0, 19) : f.toString();
+            assertTrue(text.contains(name + " f ") && text.contains(name + " f'"), name + " in " + text);
+        }
         BufferedImage img = BundleAssert.png(d, "plot-all");
         assertTrue(img.getWidth() <= 960, "three small charts per row fit: " + img.getWidth());
     }

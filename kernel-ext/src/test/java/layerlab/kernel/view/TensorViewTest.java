@@ -138,4 +138,16 @@ class TensorViewTest {
                 () -> Views.featureMaps(Tensor.randn(1, 2, 3, 4, 4), 2));
         assertTrue(e.getMessage().contains("expected sample index in [0, 2), got 2"), e.getMessage());
     }
+
+    @Test
+    void degenerateTensorsStillRender() {
+        DisplayData allNaN = Views.show(Tensor.full(Float.NaN, 1, 2, 10, 10));
+        assertTrue(BundleAssert.text(allNaN).startsWith("!!! WARNING: 200 NaN out of 200 values"));
+        BundleAssert.png(allNaN, "show-all-nan");
+        DisplayData constant = Views.show(Tensor.full(3f, 1, 2, 10, 10), Scale.PER_TILE);
+        assertTrue(BundleAssert.text(constant).contains("min 3  max 3  mean 3  std 0"));
+        BundleAssert.png(constant, "show-constant");
+        BundleAssert.png(Views.histogram(Tensor.full(2f, 50)), "histogram-constant");
+        BundleAssert.png(Views.histogram(Tensor.full(Float.NaN, 50)), "histogram-all-nan");
+    }
 }
