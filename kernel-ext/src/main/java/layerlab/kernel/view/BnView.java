@@ -75,7 +75,7 @@ final class BnView {
     private static DoubleColumn col(String name, Tensor v, int rows) {
         double[] d = new double[rows];
         for (int i = 0; i < rows; i++) {
-            d[i] = v.data()[i];
+            d[i] = TensorView.host(v).data()[i];
         }
         return DoubleColumn.create(name, d);
     }
