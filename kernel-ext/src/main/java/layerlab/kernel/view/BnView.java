@@ -53,7 +53,7 @@ final class BnView {
             html.append(Html.note(n));
         }
         html.append(Bundle.imgTag(png, "BatchNorm statistics")).append(Tables.html(t, "Per channel"))
-                .append(NormDiagram.svg(NormDiagram.Kind.BATCH, c, 1));
+                .append(NormDiagram.svg(NormDiagram.Kind.BATCH, 0, 0));
         return Bundle.text(text.toString()).html(html.toString()).png(png).build();
     }
 

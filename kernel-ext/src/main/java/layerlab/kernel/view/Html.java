@@ -30,11 +30,11 @@ final class Html {
 
     /** A grey note, e.g. what a capped view left out. */
     static String note(String message) {
-        return "<div style=\"font-family:sans-serif;color:#555;font-style:italic;margin:2px 0\">" + escape(message) + "</div>";
+        return "<div style=\"font-family:sans-serif;font-size:13px;color:#555;font-style:italic;margin:2px 0\">" + escape(message) + "</div>";
     }
 
     static String mono(String text) {
-        return "<div style=\"font-family:monospace;margin:2px 0\">" + escape(text) + "</div>";
+        return "<div style=\"font-family:monospace;font-size:13px;margin:2px 0\">" + escape(text) + "</div>";
     }
 
     /**

@@ -18,6 +18,7 @@ final class TilePainter {
     private static final int MARGIN = 12;
     private static final int GAP = 12;
     private static final int GROUP_GAP = 10;
+    private static final int MIN_SIDE = 24;
     private static final int BAR_AREA = 96;
     private static final Font HEADING = new Font(Font.SANS_SERIF, Font.BOLD, 15);
     private static final Font TITLE = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
@@ -41,7 +42,8 @@ final class TilePainter {
 
         /** The tile box that {@link #of} would choose for a picture at most {@code width} wide. */
         static int autoBox(int width, int cols) {
-            return Math.min(160, (width - 2 * MARGIN - BAR_AREA) / cols - GAP);
+            int cap = cols == 1 ? 400 : cols == 2 ? 240 : 160; // few tiles may be big
+            return Math.min(cap, (width - 2 * MARGIN - BAR_AREA) / cols - GAP);
         }
 
         List<String> notes() {
@@ -117,8 +119,9 @@ final class TilePainter {
             }
         }
         int ty = y + lay.titleH;
-        int dw = (int) Math.round(t.w() * lay.zoom);
-        int dh = (int) Math.round(t.h() * lay.zoom);
+        // NOTE: a very flat or tall tile (say 1×5000) would shrink to nothing; MIN_SIDE stretches it
+        int dw = Math.max(MIN_SIDE, (int) Math.round(t.w() * lay.zoom));
+        int dh = Math.max(MIN_SIDE, (int) Math.round(t.h() * lay.zoom));
         Object interp = lay.zoom >= 1 ? RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR
                 : RenderingHints.VALUE_INTERPOLATION_BILINEAR;
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, interp);
@@ -189,7 +192,7 @@ final class TilePainter {
             }
             int titleH = spec.scale() == Scale.PER_TILE ? 32 : 18;
             int cellW = Math.max((int) Math.round(maxW * zoom), 64);
-            int cellH = (int) Math.round(maxH * zoom) + titleH;
+            int cellH = Math.max(MIN_SIDE, (int) Math.round(maxH * zoom)) + titleH;
             int rows = spec.planes().rows().size();
             int groups = 0;
             for (Planes.Row r : spec.planes().rows()) {

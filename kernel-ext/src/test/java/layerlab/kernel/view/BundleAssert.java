@@ -10,7 +10,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.io.StringReader;
 import javax.imageio.ImageIO;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -51,7 +56,22 @@ final class BundleAssert {
         assertBalanced(s, "div");
         assertBalanced(s, "tr");
         assertTrue(!s.contains("<script"), "no JavaScript in HTML output");
+        assertTrue(!s.contains("http://") && !s.contains("https://") || s.contains("xmlns=\"http://www.w3.org/2000/svg\""),
+                "no external resources (CDN)");
+        assertWellFormed(s);
         return s;
+    }
+
+    /** Our HTML is written as XHTML, so an XML parser must accept it (every tag closed, entities valid). */
+    static void assertWellFormed(String html) {
+        try {
+            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            f.newDocumentBuilder().parse(new InputSource(new StringReader("<div>" + html + "</div>")));
+        } catch (ParserConfigurationException | SAXException | IOException e) {
+            throw new AssertionError("HTML is not well-formed: " + e.getMessage() + "\n"
+                    + html.substring(0, Math.min(html.length(), 400)), e);
+        }
     }
 
     private static void assertBalanced(String html, String tag) {

@@ -150,4 +150,11 @@ class TensorViewTest {
         BundleAssert.png(Views.histogram(Tensor.full(2f, 50)), "histogram-constant");
         BundleAssert.png(Views.histogram(Tensor.full(Float.NaN, 50)), "histogram-all-nan");
     }
+
+    @Test
+    void extremeAspectRatiosStayVisible() {
+        BufferedImage wide = BundleAssert.png(Views.show(Tensor.randn(14, 2, 3000)), "show-2d-wide");
+        assertTrue(wide.getHeight() >= 100);
+        BundleAssert.png(Views.show(Tensor.randn(15, 64, 10)), "show-2d-logits");
+    }
 }
