@@ -9,7 +9,10 @@ import layerlab.nn.Layer;
 import layerlab.nn.LayerNorm;
 import layerlab.nn.MaxPool;
 import layerlab.nn.Summary;
+import layerlab.nn.Trace;
 import layerlab.tensor.Tensor;
+
+import java.util.List;
 
 /**
  * One-line views for notebooks: each returns a static MIME bundle (text/plain always, plus
@@ -27,6 +30,7 @@ import layerlab.tensor.Tensor;
  * normStats(ln | in | gn)      the last forward's (N, G) statistics and the axes they reduce
  * normDiagram()                which axes of (N,C,H,W) BN/LN/IN/GN reduce
  * summary(model, 1, 1, 28, 28) layers, output shapes, trainable / non-trainable parameters
+ * layers(model, x)             one forward pass: every layer's output, range, zeros, thumbnails
  * new Progress(steps)          training progress, re-rendered with updateDisplay
  * new BnMonitor(bn)            running statistics over training steps
  * </pre>
@@ -146,5 +150,28 @@ public final class Views {
     /** {@link #summary(Summary)} of {@code model} for one input shape, e.g. (1, 1, 28, 28). */
     public static DisplayData summary(Layer model, int... inputShape) {
         return SummaryView.summary(Summary.of(model, inputShape));
+    }
+
+    /**
+     * Runs {@code model.forward(x)} under a {@link Trace} and shows every layer's output: shape,
+     * min / mean / max, exact zeros, NaN/Inf flags and thumbnails of sample 0.
+     */
+    public static DisplayData layers(Layer model, Tensor x) {
+        return LayersView.layers(Trace.run(() -> model.forward(x)));
+    }
+
+    /** The layer table of an already recorded trace (what the {@code %%layers} magic shows). */
+    public static DisplayData layers(List<Trace.Entry> entries) {
+        return LayersView.layers(entries);
+    }
+
+    /** {@code new Progress(steps)}: a progress bar with curves, for {@code display} and {@code updateDisplay}. */
+    public static Progress progress(int steps) {
+        return new Progress(steps);
+    }
+
+    /** {@code new BnMonitor(bn)}: running statistics over training steps; call {@code record()} each step. */
+    public static BnMonitor bnMonitor(BatchNorm bn) {
+        return new BnMonitor(bn);
     }
 }
