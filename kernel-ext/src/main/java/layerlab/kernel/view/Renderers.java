@@ -25,6 +25,8 @@ public final class Renderers {
     }
 
     public static void register(Renderer r) {
+        // a view's finished bundle passes through unchanged, should it reach the Renderer itself
+        on(r, DisplayData.class, d -> d);
         on(r, Tensor.class, Views::show);
         on(r, Summary.class, Views::summary);
     }

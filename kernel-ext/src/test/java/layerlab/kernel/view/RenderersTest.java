@@ -30,4 +30,14 @@ class RenderersTest {
         assertNotNull(d.getData(MIMEType.TEXT_PLAIN));
         assertNull(d.getData(MIMEType.IMAGE_PNG));
     }
+
+    @Test
+    void aViewsBundlePassesThrough() {
+        Renderer r = new Renderer();
+        Renderers.register(r);
+        DisplayData view = Views.histogram(Tensor.randn(3, 100));
+        DisplayData d = r.render(view);
+        assertTrue(d.getData(MIMEType.TEXT_PLAIN).equals(view.getData(MIMEType.TEXT_PLAIN)));
+        assertTrue(d.getData(MIMEType.IMAGE_PNG).equals(view.getData(MIMEType.IMAGE_PNG)));
+    }
 }
