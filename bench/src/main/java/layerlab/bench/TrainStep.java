@@ -8,32 +8,33 @@ import java.util.ArrayList;
 import java.util.List;
 import layerlab.nn.Conv2d;
 import layerlab.nn.CrossEntropyLoss;
-import layerlab.nn.Flatten;
 import layerlab.nn.Layer;
 import layerlab.nn.Linear;
-import layerlab.nn.MaxPool;
 import layerlab.nn.Parameter;
-import layerlab.nn.ReLU;
+import layerlab.nn.Sequential;
+import layerlab.nn.Template;
+import layerlab.optim.SGD;
 import layerlab.tensor.Tensor;
 
 /**
- * One training step of the lecture's template INPUT → [[CONV → RELU]·2 → POOL]·2 → [FC → RELU]·1
- * → FC → Softmax (cross entropy) on a 64×1×28×28 batch: forward, loss, backward, SGD with
- * momentum 0.9, gradients zeroed. Channels 32, 32 | 64, 64; FC 3136 → 128 → 10. Both sides start
- * from the same weights and the same batch.
+ * One training step of the lecture's template (layerlab.nn.Template)
+ * INPUT → [[CONV → RELU]·2 → POOL]·2 → [FC → RELU]·1 → FC, cross entropy from the logits, on a
+ * 64×1×28×28 batch: forward, loss, backward, SGD (lr 0.01, momentum 0.9), gradients zeroed.
+ * Channels 32, 32 | 64, 64; FC 3136 → 128 → 10. libtorch runs the same network from the same
+ * weights and the same batch (conv, relu, max-pool, linear, log-softmax, NLL as a sum with a
+ * one-hot weight, autograd, its SGD update).
  */
 final class TrainStep {
     static final int B = 64;
     static final float LR = 0.01f, MOMENTUM = 0.9f;
 
-    private final List<Layer> net = new ArrayList<>();
-    private final List<Parameter> params = new ArrayList<>();
-    private final List<float[]> velocity = new ArrayList<>();
+    private final Sequential net = Template.input(1, 28, 28).convRelu(2, 32, 64).fcRelu(128).classes(10).seed(100).logits();
+    private final SGD sgd;
     private final CrossEntropyLoss loss = new CrossEntropyLoss();
     private final Tensor x = Tensor.randn(11, B, 1, 28, 28);
     private final int[] labels = new int[B];
     private final Libtorch lt;
-    private final List<PtNDArray> tParams = new ArrayList<>(); // leaves with requires_grad
+    private final List<PtNDArray> tParams = new ArrayList<>(); // leaves with requires_grad, in net.parameters() order
     private final List<PtNDArray> tMomentum = new ArrayList<>();
     private final PtNDArray tx;
     private final PtNDArray tOneHot;
@@ -41,36 +42,30 @@ final class TrainStep {
 
     TrainStep(Libtorch lt) {
         this.lt = lt;
-        int[][] convs = {{1, 32}, {32, 32}, {32, 64}, {64, 64}};
-        int hw = 28;
-        long seed = 100;
-        for (int i = 0; i < convs.length; i++) {
-            Conv2d conv = new Conv2d(new Conv2d.Config(convs[i][0], convs[i][1], 3, 1, 1, true, false), seed++);
-            net.add(conv);
-            net.add(new ReLU());
-            flops += 3 * 2.0 * B * convs[i][0] * convs[i][1] * 9 * hw * hw;
-            if (i % 2 == 1) {
-                net.add(new MaxPool(2, 2));
-                hw /= 2;
+        int[] shape = {B, 1, 28, 28};
+        List<Parameter> trainable = new ArrayList<>();
+        for (Layer l : net.layers()) {
+            int[] out = l.outputShape(shape);
+            if (l instanceof Conv2d || l instanceof Linear) {
+                int fanIn = l instanceof Linear ? shape[1] : shape[1] * 9;
+                int outputs = 1;
+                for (int i = 1; i < out.length; i++) {
+                    outputs *= out[i];
+                }
+                flops += 3 * 2.0 * B * fanIn * outputs; // forward, dX and dW
             }
+            shape = out;
         }
-        net.add(new Flatten());
-        Linear fc1 = new Linear(64 * 7 * 7, 128, seed++);
-        Linear fc2 = new Linear(128, 10, seed);
-        net.add(fc1);
-        net.add(new ReLU());
-        net.add(fc2);
-        flops += 3 * 2.0 * B * (64 * 7 * 7 * 128 + 128 * 10);
-        for (Layer l : net) {
-            for (Parameter p : l.parameters()) {
-                params.add(p);
-                velocity.add(new float[p.value().numel()]);
+        for (Parameter p : net.parameters()) {
+            if (p.trainable()) {
+                trainable.add(p);
                 PtNDArray t = lt.of(p.value());
                 JniUtils.attachGradient(t, true);
                 tParams.add(t);
                 tMomentum.add(lt.of(Tensor.zeros(p.value().shape())));
             }
         }
+        sgd = new SGD(trainable, LR, MOMENTUM);
         float[] onehot = new float[B * 10];
         for (int i = 0; i < B; i++) {
             labels[i] = (i * 7) % 10;
@@ -85,25 +80,10 @@ final class TrainStep {
     }
 
     void layerlab() {
-        Tensor h = x;
-        for (Layer l : net) {
-            h = l.forward(h);
-        }
-        loss.forward(h, labels);
-        Tensor g = loss.backward();
-        for (int i = net.size() - 1; i >= 0; i--) {
-            g = net.get(i).backward(g);
-        }
-        for (int i = 0; i < params.size(); i++) { // SGD with momentum, as torch.optim.SGD: v ← μv + g; w ← w − lr·v
-            float[] w = params.get(i).value().data();
-            float[] gr = params.get(i).grad().data();
-            float[] v = velocity.get(i);
-            for (int j = 0; j < w.length; j++) {
-                v[j] = MOMENTUM * v[j] + gr[j];
-                w[j] -= LR * v[j];
-                gr[j] = 0f;
-            }
-        }
+        loss.forward(net.forward(x), labels);
+        net.backward(loss.backward());
+        sgd.step();
+        sgd.zeroGrad();
     }
 
     Measure.Case torchCase() {

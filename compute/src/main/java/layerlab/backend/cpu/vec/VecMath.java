@@ -57,8 +57,9 @@ public final class VecMath {
     private static final float EXP_HI = 88f;           // 2^n stays finite (n ≤ 127)
 
     /**
-     * e^x for x in [−87.3, 88]: max relative error 2 ulp (SimdMathTest). Below the range the
-     * result is e^−87.3 ≈ 1.2e-38 (not a subnormal or 0), above it e^88; NaN stays NaN.
+     * e^x for x in [−87.3, 88]: max relative error 2 ulp (SimdMathTest). Below −87.34 the result
+     * is 0 (no subnormals), above 88.72 it is +∞ (as in float), between 88 and 88.72 e^88; NaN
+     * stays NaN.
      * Method: x = n·ln2 + r, |r| ≤ ln2/2, e^r by its Taylor polynomial to r⁷ (Horner with FMA),
      * times 2^n built in the exponent bits.
      */
@@ -78,7 +79,9 @@ public final class VecMath {
         p = p.fma(r, c(1f));
         FloatVector scale = ni.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         FloatVector e = p.mul(scale);
-        return e.blend(x, x.test(jdk.incubator.vector.VectorOperators.IS_NAN));
+        e = e.blend(0f, x.compare(VectorOperators.LT, EXP_LO));
+        e = e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.72284f));
+        return e.blend(x, x.test(VectorOperators.IS_NAN));
     }
 
     /**
@@ -99,7 +102,7 @@ public final class VecMath {
         return large.blend(small, x.abs().compare(VectorOperators.LT, 0.5f));
     }
 
-    /** σ(x) = 1 / (1 + e^−x): max relative error 3 ulp where σ(x) ≥ 1e-37 (SimdMathTest). */
+    /** σ(x) = 1 / (1 + e^−x): max relative error 3 ulp where σ(x) ≥ 1e-37 (SimdMathTest); 0 below x = −88.72. */
     public static FloatVector sigmoid(FloatVector x) {
         return FloatVector.broadcast(S, 1f).div(exp(x.neg()).add(1f)); // NaN in, NaN out (exp keeps it)
     }
