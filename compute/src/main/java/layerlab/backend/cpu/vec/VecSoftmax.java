@@ -27,26 +27,54 @@ public final class VecSoftmax {
             int s1 = Math.min(inner, s0 + BLOCK);
             int base = o * n * inner;
             for (int s = s0; s < s1; s += L) {
-                VectorMask<Float> m = S.indexInRange(s, s1);
-                FloatVector max = FloatVector.fromArray(S, x, base + s, m);
-                for (int c = 1; c < n; c++) {
-                    FloatVector v = FloatVector.fromArray(S, x, base + c * inner + s, m);
-                    max = max.blend(v, v.compare(VectorOperators.GT, max)); // as the scalar: NaN never replaces
-                }
-                FloatVector sum = FloatVector.zero(S);
-                for (int c = 0; c < n; c++) {
-                    int at = base + c * inner + s;
-                    FloatVector e = VecMath.exp(FloatVector.fromArray(S, x, at, m).sub(max));
-                    e.intoArray(y, at, m);
-                    sum = sum.add(e);
-                }
-                FloatVector inv = FloatVector.broadcast(S, 1f).div(sum);
-                for (int c = 0; c < n; c++) {
-                    int at = base + c * inner + s;
-                    FloatVector.fromArray(S, y, at, m).mul(inv).intoArray(y, at, m);
+                if (s + L <= s1) {
+                    forwardColumns(y, x, base, n, inner, s);
+                } else {
+                    forwardColumnsMasked(y, x, base, n, inner, s, S.indexInRange(s, s1));
                 }
             }
         });
+    }
+
+    /** Softmax of L neighbouring rows (positions s … s+L−1) across the n values of the axis. */
+    private static void forwardColumns(float[] y, float[] x, int base, int n, int inner, int s) {
+        FloatVector max = FloatVector.fromArray(S, x, base + s);
+        for (int c = 1; c < n; c++) {
+            FloatVector v = FloatVector.fromArray(S, x, base + c * inner + s);
+            max = max.blend(v, v.compare(VectorOperators.GT, max)); // as the scalar: NaN never replaces
+        }
+        FloatVector sum = FloatVector.zero(S);
+        for (int c = 0; c < n; c++) {
+            int at = base + c * inner + s;
+            FloatVector e = VecMath.exp(FloatVector.fromArray(S, x, at).sub(max));
+            e.intoArray(y, at);
+            sum = sum.add(e);
+        }
+        FloatVector inv = FloatVector.broadcast(S, 1f).div(sum);
+        for (int c = 0; c < n; c++) {
+            int at = base + c * inner + s;
+            FloatVector.fromArray(S, y, at).mul(inv).intoArray(y, at);
+        }
+    }
+
+    private static void forwardColumnsMasked(float[] y, float[] x, int base, int n, int inner, int s, VectorMask<Float> m) {
+        FloatVector max = FloatVector.fromArray(S, x, base + s, m);
+        for (int c = 1; c < n; c++) {
+            FloatVector v = FloatVector.fromArray(S, x, base + c * inner + s, m);
+            max = max.blend(v, v.compare(VectorOperators.GT, max));
+        }
+        FloatVector sum = FloatVector.zero(S);
+        for (int c = 0; c < n; c++) {
+            int at = base + c * inner + s;
+            FloatVector e = VecMath.exp(FloatVector.fromArray(S, x, at, m).sub(max));
+            e.intoArray(y, at, m);
+            sum = sum.add(e);
+        }
+        FloatVector inv = FloatVector.broadcast(S, 1f).div(sum);
+        for (int c = 0; c < n; c++) {
+            int at = base + c * inner + s;
+            FloatVector.fromArray(S, y, at, m).mul(inv).intoArray(y, at, m);
+        }
     }
 
     /** dx = y·(dy − Σ_c dy·y). */
@@ -59,6 +87,10 @@ public final class VecSoftmax {
             int base = o * n * inner;
             for (int s = s0; s < s1; s += L) {
                 VectorMask<Float> m = S.indexInRange(s, s1);
+                if (s + L <= s1) {
+                    backwardColumns(dx, dy, y, base, n, inner, s);
+                    continue;
+                }
                 FloatVector dot = FloatVector.zero(S);
                 for (int c = 0; c < n; c++) {
                     int at = base + c * inner + s;
@@ -71,5 +103,18 @@ public final class VecSoftmax {
                 }
             }
         });
+    }
+
+    private static void backwardColumns(float[] dx, float[] dy, float[] y, int base, int n, int inner, int s) {
+        FloatVector dot = FloatVector.zero(S);
+        for (int c = 0; c < n; c++) {
+            int at = base + c * inner + s;
+            dot = FloatVector.fromArray(S, dy, at).mul(FloatVector.fromArray(S, y, at)).add(dot);
+        }
+        for (int c = 0; c < n; c++) {
+            int at = base + c * inner + s;
+            FloatVector yy = FloatVector.fromArray(S, y, at);
+            yy.mul(FloatVector.fromArray(S, dy, at).sub(dot)).intoArray(dx, at);
+        }
     }
 }
