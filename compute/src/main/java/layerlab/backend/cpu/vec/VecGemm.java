@@ -41,6 +41,17 @@ public final class VecGemm {
     public static void gemm(boolean transA, boolean transB, int m, int n, int k,
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                             float[] c, int cOff, int ldc, boolean accumulate, boolean parallel) {
+        gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, null, c, cOff, ldc, accumulate, parallel);
+    }
+
+    /**
+     * The same with B's rows (k of them, or n when transB) starting at bRowOff[r] instead of
+     * bOff + r·ldb: an implicit matrix, such as the shifted views of a padded image that make up
+     * im2col (VecConv), is multiplied without being built.
+     */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb, int[] bRowOff,
+                            float[] c, int cOff, int ldc, boolean accumulate, boolean parallel) {
         if (m <= 0 || n <= 0) {
             return;
         }
@@ -57,13 +68,13 @@ public final class VecGemm {
         int tilesN = (n + NC - 1) / NC;
         if (!parallel || tilesM * tilesN == 1) {
             for (int t = 0; t < tilesM * tilesN; t++) {
-                tile(t / tilesN, t % tilesN, mc, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+                tile(t / tilesN, t % tilesN, mc, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bRowOff, c, cOff, ldc, accumulate);
             }
             return;
         }
         long work = 2L * mc * Math.min(n, NC) * k;
         Parallel.forRange(tilesM * tilesN, work, t ->
-                tile(t / tilesN, t % tilesN, mc, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate));
+                tile(t / tilesN, t % tilesN, mc, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bRowOff, c, cOff, ldc, accumulate));
     }
 
     private static int roundUp(int v, int to) {
@@ -71,7 +82,7 @@ public final class VecGemm {
     }
 
     private static void tile(int ti, int tj, int mcMax, boolean transA, boolean transB, int m, int n, int k,
-                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb, int[] bRowOff,
                              float[] c, int cOff, int ldc, boolean accumulate) {
         float[][] buf = BUFFERS.get();
         int i0 = ti * mcMax;
@@ -94,7 +105,7 @@ public final class VecGemm {
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             packA(ap, a, aOff, lda, transA, i0, mc, p0, kc);
-            packB(bp, b, bOff, ldb, transB, p0, kc, j0, nc);
+            packB(bp, b, bOff, ldb, bRowOff, transB, p0, kc, j0, nc);
             for (int jp = 0; jp < nPanels; jp++) {
                 int cols = Math.min(NR, nc - jp * NR);
                 for (int ip = 0; ip < mPanels; ip++) {
@@ -141,14 +152,14 @@ public final class VecGemm {
     }
 
     /** bp: NR-column panels, [panel][p][j] = B(p0 + p, j0 + panel·NR + j), zeros past the last column. */
-    private static void packB(float[] bp, float[] b, int bOff, int ldb, boolean transB, int p0, int kc, int j0, int nc) {
+    private static void packB(float[] bp, float[] b, int bOff, int ldb, int[] rowOff, boolean transB, int p0, int kc, int j0, int nc) {
         for (int jp = 0, panels = (nc + NR - 1) / NR; jp < panels; jp++) {
             int base = jp * NR * kc;
             int cols = Math.min(NR, nc - jp * NR);
             int col0 = j0 + jp * NR;
             if (!transB) { // B stored (k, n): one p's NR values are contiguous
                 for (int p = 0; p < kc; p++) {
-                    int src = bOff + (p0 + p) * ldb + col0;
+                    int src = (rowOff == null ? bOff + (p0 + p) * ldb : rowOff[p0 + p]) + col0;
                     int dst = base + p * NR;
                     if (cols == NR) {
                         FloatVector.fromArray(S, b, src).intoArray(bp, dst);
@@ -165,7 +176,7 @@ public final class VecGemm {
             } else {
                 for (int j = 0; j < NR; j++) {
                     if (j < cols) {
-                        int src = bOff + (col0 + j) * ldb + p0;
+                        int src = (rowOff == null ? bOff + (col0 + j) * ldb : rowOff[col0 + j]) + p0;
                         for (int p = 0; p < kc; p++) {
                             bp[base + p * NR + j] = b[src + p];
                         }

@@ -44,6 +44,17 @@ public final class VecMath {
         }
     }
 
+    /** dst[d … d+n) = src[s … s+n) + v (conv: the GEMM's result plus bias). */
+    public static void copyAdd(float[] dst, int d, float[] src, int s, int n, float v) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector.fromArray(S, src, s + i).add(v).intoArray(dst, d + i);
+        }
+        for (; i < n; i++) {
+            dst[d + i] = src[s + i] + v;
+        }
+    }
+
     /** A constant vector (C2 hoists it out of the loops). */
     static FloatVector c(float v) {
         return FloatVector.broadcast(S, v);
