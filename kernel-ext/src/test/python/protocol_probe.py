@@ -159,6 +159,29 @@ def main():
         OBS['display'] = run(kc, 'String id = display("first");\nThread.sleep(200);\nupdateDisplay(id, "second");\nid')
         OBS['image'] = run(kc, 'var img = new BufferedImage(4, 3, BufferedImage.TYPE_INT_RGB);\nimg')
         OBS['display_data'] = run(kc, 'var dd = new io.github.spencerpark.jupyter.kernel.display.DisplayData("plain");\ndd.putHTML("<b>bold</b>");\ndd')
+        OBS['renderable'] = run(kc, 'class Fancy implements io.github.spencerpark.jupyter.kernel.display.DisplayDataRenderable {\n'
+                                    '    public void render(io.github.spencerpark.jupyter.kernel.display.RenderContext ctx) {\n'
+                                    '        ctx.getOutputContainer().putHTML("<i>fancy</i>");\n'
+                                    '    }\n'
+                                    '}\n'
+                                    'new Fancy()')
+        # %classpath with a folder under ~ holding a freshly compiled class
+        made = run(kc, 'var cpDir = Files.createTempDirectory(Path.of(System.getProperty("user.home")), "layerlab-cp-");\n'
+                       'Files.createDirectories(cpDir.resolve("src/demo"));\n'
+                       'Files.writeString(cpDir.resolve("src/demo/Hello.java"), "package demo; public class Hello { public static String hi() { return \\"hi from the class path\\"; } }");\n'
+                       'int javac = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", cpDir.resolve("classes").toString(), cpDir.resolve("src/demo/Hello.java").toString());\n'
+                       'cpDir.getFileName() + " " + javac')
+        OBS['classpath_setup'] = made
+        folder = made['outputs'][-1]['content']['data']['text/plain'].split()[0]
+        OBS['classpath_add'] = run(kc, '%classpath ~/' + folder + '/classes')
+        OBS['classpath_use'] = run(kc, 'demo.Hello.hi()')
+        run(kc, 'try (var w = Files.walk(cpDir)) { w.sorted(Comparator.reverseOrder()).forEach(q -> q.toFile().delete()); }')
+        # System.in asks the front end (input_request on the stdin channel)
+        msg_id = kc.execute('new BufferedReader(new InputStreamReader(System.in)).readLine() + "!"', allow_stdin=True)
+        req = kc.get_stdin_msg(timeout=30)
+        kc.input('typed text')
+        OBS['stdin'] = collect(kc, msg_id, 30)
+        OBS['stdin_request'] = {'type': req['msg_type'], 'parent': req['parent_header'].get('msg_id'), 'sent_id': msg_id}
         OBS['timeit'] = run(kc, '%timeit -n 100 -r 3 Math.sqrt(2.0)')
         OBS['timeit_auto'] = run(kc, '%timeit Math.sqrt(2.0)')
         OBS['timeit_statement'] = run(kc, 'double[] buf = new double[1000];\n%timeit -r 2 Arrays.fill(buf, 1.0)')
@@ -178,7 +201,9 @@ def main():
     finally:
         try:
             kc.stop_channels()
+            t_stop = time.time()
             km.shutdown_kernel(now=False)
+            OBS['shutdown_seconds'] = time.time() - t_stop
         except Exception:
             km.shutdown_kernel(now=True)
     with open(out, 'w') as f:

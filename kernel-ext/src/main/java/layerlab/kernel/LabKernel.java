@@ -9,29 +9,19 @@ import io.github.spencerpark.jupyter.kernel.ReplacementOptions;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.magic.registry.Magics;
 import io.github.spencerpark.jupyter.kernel.magic.registry.UndefinedMagicException;
-import java.io.File;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
-import jdk.jshell.Diag;
-import jdk.jshell.EvalException;
 import jdk.jshell.JShell;
-import jdk.jshell.JShellException;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
-import jdk.jshell.SourceCodeAnalysis;
-import jdk.jshell.UnresolvedReferenceException;
-import jdk.jshell.VarSnippet;
 import layerlab.kernel.exec.LabExecutionControl;
 import layerlab.kernel.wire.ConnectionInfo;
 import layerlab.kernel.wire.KernelServer;
@@ -74,12 +64,9 @@ public final class LabKernel extends BaseKernel {
     private final Magics magics = new Magics();
     private final LabMagics labMagics;
     private final List<String> startImportsDone = new ArrayList<>();
+    private final Evaluator evaluator = new Evaluator();
+    private final CodeAssist assist;
     private volatile JShell jshell;
-    private volatile boolean evalRunning;
-    /** Counts evaluations, so an interrupt stops only the evaluation it was meant for. */
-    private volatile long evalGeneration;
-    private volatile boolean interruptRequested;
-    private volatile Thread stopper;
 
     LabKernel(KernelServer server) {
         this.server = server;
@@ -87,6 +74,7 @@ public final class LabKernel extends BaseKernel {
         Renderers.registerDefaults(getRenderer());
         this.labMagics = new LabMagics(this);
         labMagics.registerAll(magics);
+        this.assist = new CodeAssist(this, labMagics);
     }
 
     public static void main(String[] args) throws Exception {
@@ -137,6 +125,7 @@ public final class LabKernel extends BaseKernel {
             }
             js.eval("0"); // warms the compiler and the engine
             this.jshell = js;
+            evaluator.setJShell(js);
             ready.complete(js);
             LOG.info("JShell ready; imports: " + startImportsDone);
         } catch (Throwable e) {
@@ -341,9 +330,7 @@ public final class LabKernel extends BaseKernel {
     /** Runs one cell: a cell magic, or code with line magics between lines. Returns its value or {@link #NO_VALUE}. */
     Object runCell(String code) throws CellError {
         JShell js = jshell();
-        synchronized (this) {
-            interruptRequested = false;
-        }
+        evaluator.startCell();
         String stripped = code.stripLeading();
         if (stripped.startsWith("%%")) {
             int nl = stripped.indexOf('\n');
@@ -359,7 +346,7 @@ public final class LabKernel extends BaseKernel {
             String t = line.stripLeading();
             if (t.startsWith("%") && !t.startsWith("%%") && t.length() > 1 && Character.isLetter(t.charAt(1))) {
                 if (!chunk.toString().isBlank()) {
-                    last = runCode(js, chunk.toString());
+                    last = evaluator.runCode(js, chunk.toString());
                 }
                 chunk.setLength(0);
                 last = applyLineMagic(t.substring(1).strip());
@@ -368,7 +355,7 @@ public final class LabKernel extends BaseKernel {
             }
         }
         if (!chunk.toString().isBlank()) {
-            last = runCode(js, chunk.toString());
+            last = evaluator.runCode(js, chunk.toString());
         }
         return last;
     }
@@ -422,266 +409,17 @@ public final class LabKernel extends BaseKernel {
                 List.of(t.getClass().getName() + ": " + t.getMessage()));
     }
 
-    /** Evaluates Java source (one or more snippets); returns the last snippet's value or {@link #NO_VALUE}. */
-    Object runCode(JShell js, String code) throws CellError {
-        SourceCodeAnalysis sca = js.sourceCodeAnalysis();
-        String rest = code;
-        Object value = NO_VALUE;
-        while (!rest.isBlank()) {
-            SourceCodeAnalysis.CompletionInfo ci = sca.analyzeCompletion(rest);
-            String src;
-            switch (ci.completeness()) {
-                case COMPLETE, COMPLETE_WITH_SEMI -> {
-                    src = ci.source();
-                    rest = ci.remaining();
-                }
-                case EMPTY -> {
-                    return value;
-                }
-                default -> {
-                    src = rest;
-                    rest = "";
-                }
-            }
-            value = evalSnippet(js, src);
-        }
-        return value;
-    }
-
-    /** Evaluates exactly one snippet. */
-    Object evalSnippet(JShell js, String src) throws CellError {
-        if (interruptRequested) {
-            throw interrupted(null);
-        }
-        LabExecutionControl.clearLastValue();
-        List<SnippetEvent> events;
-        synchronized (this) {
-            evalGeneration++;
-            evalRunning = true;
-        }
-        try {
-            events = js.eval(src);
-        } finally {
-            synchronized (this) {
-                evalRunning = false;
-            }
-        }
-        SnippetEvent main = null;
-        for (SnippetEvent e : events) {
-            if (e.causeSnippet() == null) {
-                main = e;
-                break;
-            }
-        }
-        if (interruptRequested) {
-            throw interrupted(main != null ? main.exception() : null);
-        }
-        if (main == null) {
-            return NO_VALUE;
-        }
-        Snippet sn = main.snippet();
-        if (main.status() == Snippet.Status.REJECTED) {
-            throw compileError(js, sn);
-        }
-        if (main.exception() != null) {
-            throw runtimeError(js, main.exception());
-        }
-        if (main.status() == Snippet.Status.RECOVERABLE_DEFINED || main.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
-            if (sn instanceof jdk.jshell.DeclarationSnippet ds) {
-                String missing = js.unresolvedDependencies(ds).collect(Collectors.joining(", "));
-                System.out.println("note: " + describe(sn) + " can be used once " + missing + " is declared");
-            }
-        }
-        return switch (sn.subKind()) {
-            case TEMP_VAR_EXPRESSION_SUBKIND, VAR_VALUE_SUBKIND, OTHER_EXPRESSION_SUBKIND -> LabExecutionControl.lastValue();
-            default -> NO_VALUE;
-        };
-    }
-
-    private static String describe(Snippet sn) {
-        String kind = sn.kind().name().toLowerCase(Locale.ROOT).replace("_", " ");
-        if (sn instanceof jdk.jshell.DeclarationSnippet ds) {
-            return kind + " " + ds.name();
-        }
-        return kind;
-    }
-
-    private CellError interrupted(JShellException cause) {
-        String detail = "the cell was interrupted (kernel interrupt); its code was stopped";
-        List<String> tb = new ArrayList<>();
-        tb.add("Interrupted: " + detail);
-        if (cause instanceof EvalException ee) {
-            tb.add("  stopped in: " + ee.getExceptionClassName() + (ee.getMessage() != null ? ": " + ee.getMessage() : ""));
-        }
-        return new CellError("Interrupted", detail, tb);
-    }
-
-    private CellError compileError(JShell js, Snippet sn) {
-        List<Diag> diags = js.diagnostics(sn).filter(Diag::isError).collect(Collectors.toList());
-        String src = sn.source();
-        List<String> tb = new ArrayList<>();
-        String first = diags.isEmpty() ? "the snippet was rejected" : firstLine(diags.get(0).getMessage(Locale.ROOT));
-        if (diags.isEmpty()) {
-            tb.add("CompilationError: " + first);
-            tb.add(src);
-        }
-        for (Diag d : diags) {
-            tb.add("CompilationError: " + d.getMessage(Locale.ROOT));
-            int pos = (int) Math.max(0, Math.min(src.length(), d.getStartPosition()));
-            int end = (int) Math.max(pos, Math.min(src.length(), d.getEndPosition()));
-            int lineStart = src.lastIndexOf('\n', pos - 1) + 1;
-            int lineEnd = src.indexOf('\n', pos);
-            if (lineEnd < 0) {
-                lineEnd = src.length();
-            }
-            int lineNo = 1 + (int) src.substring(0, lineStart).chars().filter(ch -> ch == '\n').count();
-            String prefix = String.format(Locale.ROOT, "%4d | ", lineNo);
-            tb.add(prefix + src.substring(lineStart, lineEnd));
-            int caretLen = Math.max(1, Math.min(end, lineEnd) - pos);
-            tb.add(" ".repeat(prefix.length() - 2) + "| " + " ".repeat(pos - lineStart) + "^".repeat(caretLen));
-        }
-        return new CellError("CompilationError", first, tb);
-    }
-
-    private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    private CellError runtimeError(JShell js, JShellException ex) {
-        List<String> tb = new ArrayList<>();
-        String ename;
-        String evalue;
-        if (ex instanceof EvalException ee) {
-            ename = ee.getExceptionClassName();
-            evalue = ee.getMessage() == null ? "" : ee.getMessage();
-        } else if (ex instanceof UnresolvedReferenceException ure) {
-            ename = "UnresolvedReference";
-            String missing = js.unresolvedDependencies(ure.getSnippet()).collect(Collectors.joining(", "));
-            evalue = describe(ure.getSnippet()) + " cannot be used until " + missing + " is declared";
-        } else {
-            ename = ex.getClass().getName();
-            evalue = String.valueOf(ex.getMessage());
-        }
-        appendTrace(js, tb, ex, "");
-        return new CellError(ename, evalue, tb);
-    }
-
-    private void appendTrace(JShell js, List<String> tb, Throwable ex, String prefix) {
-        String name = ex instanceof EvalException ee ? ee.getExceptionClassName()
-                : ex instanceof UnresolvedReferenceException ? "UnresolvedReference" : ex.getClass().getName();
-        String msg = ex instanceof UnresolvedReferenceException ure
-                ? describe(ure.getSnippet()) + " cannot be used until "
-                        + js.unresolvedDependencies(ure.getSnippet()).collect(Collectors.joining(", ")) + " is declared"
-                : ex.getMessage();
-        tb.add(prefix + name + (msg != null ? ": " + msg : ""));
-        for (StackTraceElement f : ex.getStackTrace()) {
-            if (isInternalFrame(f)) {
-                continue;
-            }
-            tb.add("\tat " + frame(f));
-        }
-        Throwable cause = ex.getCause();
-        if (cause != null && cause != ex) {
-            appendTrace(js, tb, cause, "Caused by: ");
-        }
-    }
-
-    static boolean isInternalFrame(StackTraceElement f) {
-        String c = f.getClassName();
-        return c.startsWith("jdk.jshell.") || c.startsWith("layerlab.kernel.")
-                || c.startsWith("java.lang.reflect.") || c.startsWith("jdk.internal.reflect.")
-                || c.startsWith("REPL.$Cancel$") || (c.equals("java.lang.Thread") && f.getMethodName().equals("run"));
-    }
-
-    private static String frame(StackTraceElement f) {
-        String file = f.getFileName();
-        if (file != null && file.startsWith("#")) {
-            String cls = f.getClassName();
-            String method = f.getMethodName();
-            String where = (cls.isEmpty() ? "" : cls + ".") + (method.isEmpty() ? "<cell>" : method);
-            return where + "(cell snippet " + file + ", line " + f.getLineNumber() + ")";
-        }
-        return f.toString();
-    }
-
     // ------------------------------------------------------------------ interrupt
 
-    /**
-     * Stops the running cell: interrupts its threads (a sleep or an interruptible library loop
-     * ends), then, while it still runs, asks JShell to stop it (Thread.stop on JDK 17, the stop
-     * checks woven into cell code on newer JDKs) and interrupts again, every 200 ms.
-     */
+    /** Evaluates one snippet (used by magics that compile code, such as %timeit). */
+    Object evalSnippet(JShell js, String src) throws CellError {
+        return evaluator.evalSnippet(js, src);
+    }
+
+    /** Stops the running cell (interrupt_request). */
     @Override
     public void interrupt() {
-        synchronized (this) {
-            if (!evalRunning) {
-                LOG.info("interrupt: no cell is running");
-                return;
-            }
-            interruptRequested = true;
-            if (stopper != null && stopper.isAlive()) {
-                return;
-            }
-            long generation = evalGeneration;
-            stopper = new Thread(() -> stopCell(generation), "layerlab-interrupt");
-            stopper.setDaemon(true);
-            stopper.start();
-        }
-    }
-
-    private boolean stillRunning(long generation) {
-        synchronized (this) {
-            return evalRunning && evalGeneration == generation;
-        }
-    }
-
-    private void stopCell(long generation) {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        int round = 0;
-        while (stillRunning(generation) && System.nanoTime() < deadline) {
-            synchronized (this) {
-                if (!stillRunning(generation)) {
-                    break;
-                }
-                interruptSnippetThreads();
-            }
-            if (round > 0) {
-                try {
-                    JShell js = jshell;
-                    if (js != null && stillRunning(generation)) {
-                        js.stop();
-                    }
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "JShell.stop failed", e);
-                }
-            }
-            round++;
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-        LOG.info("interrupt: " + (stillRunning(generation) ? "cell still running after 30 s" : "cell stopped after " + round + " round(s)"));
-    }
-
-    private static void interruptSnippetThreads() {
-        Thread t = LabExecutionControl.snippetThread();
-        if (t == null) {
-            return;
-        }
-        ThreadGroup g = t.getThreadGroup();
-        if (g == null) {
-            t.interrupt();
-            return;
-        }
-        Thread[] threads = new Thread[g.activeCount() + 8];
-        int n = g.enumerate(threads);
-        for (int i = 0; i < n; i++) {
-            threads[i].interrupt();
-        }
-        t.interrupt();
+        evaluator.interrupt();
     }
 
     // ------------------------------------------------------------------ display
@@ -731,68 +469,19 @@ public final class LabKernel extends BaseKernel {
 
     // ------------------------------------------------------------------ completion, inspection
 
-    /** Start offset of the snippet containing {@code cursor} (cells hold several snippets). */
-    private int snippetStart(SourceCodeAnalysis sca, String code, int cursor) {
-        int start = 0;
-        String rest = code.substring(0, cursor);
-        while (true) {
-            SourceCodeAnalysis.CompletionInfo ci = sca.analyzeCompletion(rest);
-            boolean complete = ci.completeness() == SourceCodeAnalysis.Completeness.COMPLETE
-                    || ci.completeness() == SourceCodeAnalysis.Completeness.COMPLETE_WITH_SEMI;
-            if (!complete || ci.remaining().isBlank()) {
-                return start;
-            }
-            start += rest.length() - ci.remaining().length();
-            rest = ci.remaining();
-        }
-    }
-
-    /** Start offset of the current line when it is a line magic, else -1. */
-    private static int magicLineStart(String code, int cursor) {
-        int ls = code.lastIndexOf('\n', Math.max(0, cursor - 1)) + 1;
-        if (cursor == 0) {
-            ls = 0;
-        }
-        String line = code.substring(ls, cursor).stripLeading();
-        return line.startsWith("%") ? ls : -1;
+    @Override
+    public ReplacementOptions complete(String code, int cursor) throws Exception {
+        return assist.complete(code, cursor);
     }
 
     @Override
-    public ReplacementOptions complete(String code, int cursor) throws Exception {
-        cursor = Math.max(0, Math.min(cursor, code.length()));
-        int ml = magicLineStart(code, cursor);
-        if (ml >= 0) {
-            String line = code.substring(ml, cursor).stripLeading();
-            if (!line.contains(" ")) {
-                String prefix = line.replaceFirst("^%%?", "");
-                List<String> names = new ArrayList<>();
-                boolean cell = line.startsWith("%%");
-                for (String n : cell ? labMagics.cellNames() : labMagics.lineNames()) {
-                    if (n.startsWith(prefix)) {
-                        names.add(n);
-                    }
-                }
-                return new ReplacementOptions(names, cursor - prefix.length(), cursor);
-            }
-            return null;
-        }
-        JShell js = jshell();
-        SourceCodeAnalysis sca = js.sourceCodeAnalysis();
-        int start = snippetStart(sca, code, cursor);
-        String src = code.substring(start);
-        int[] anchor = new int[1];
-        List<SourceCodeAnalysis.Suggestion> suggestions = sca.completionSuggestions(src, cursor - start, anchor);
-        Set<String> matches = new LinkedHashSet<>();
-        for (SourceCodeAnalysis.Suggestion s : suggestions) {
-            String m = s.continuation();
-            if (m.endsWith("()")) {
-                m = m.substring(0, m.length() - 2);
-            } else if (m.endsWith("(")) {
-                m = m.substring(0, m.length() - 1);
-            }
-            matches.add(m);
-        }
-        return new ReplacementOptions(new ArrayList<>(matches), start + anchor[0], cursor);
+    public DisplayData inspect(String code, int cursor, boolean extraDetail) throws Exception {
+        return assist.inspect(code, cursor, extraDetail);
+    }
+
+    @Override
+    public String isComplete(String code) {
+        return assist.isComplete(code);
     }
 
     private JsonObject completeReply(JsonObject c) {
@@ -819,48 +508,6 @@ public final class LabKernel extends BaseKernel {
         return r;
     }
 
-    @Override
-    public DisplayData inspect(String code, int cursor, boolean extraDetail) throws Exception {
-        cursor = Math.max(0, Math.min(cursor, code.length()));
-        // move to the end of the identifier under the cursor
-        while (cursor < code.length() && Character.isJavaIdentifierPart(code.charAt(cursor))) {
-            cursor++;
-        }
-        JShell js = jshell();
-        SourceCodeAnalysis sca = js.sourceCodeAnalysis();
-        int start = snippetStart(sca, code, cursor);
-        String src = code.substring(start);
-        List<SourceCodeAnalysis.Documentation> docs = sca.documentation(src, cursor - start, true);
-        if (docs.isEmpty()) {
-            // JShell documents a method when the cursor is inside its argument list
-            String withParen = code.substring(start, cursor) + "(";
-            docs = sca.documentation(withParen, withParen.length(), true);
-        }
-        StringBuilder text = new StringBuilder();
-        for (SourceCodeAnalysis.Documentation d : docs) {
-            if (text.length() > 0) {
-                text.append("\n\n");
-            }
-            text.append(d.signature());
-            if (d.javadoc() != null && !d.javadoc().isBlank()) {
-                text.append("\n\n").append(d.javadoc().strip());
-            }
-        }
-        if (text.length() == 0) {
-            int b = cursor;
-            while (b > 0 && Character.isJavaIdentifierPart(code.charAt(b - 1))) {
-                b--;
-            }
-            String ident = code.substring(b, cursor);
-            for (VarSnippet v : js.variables().collect(Collectors.toList())) {
-                if (v.name().equals(ident) && js.status(v).isActive()) {
-                    text.append(v.typeName()).append(' ').append(v.name()).append(" = ").append(js.varValue(v));
-                }
-            }
-        }
-        return text.length() == 0 ? null : new DisplayData(text.toString());
-    }
-
     private JsonObject inspectReply(JsonObject c) {
         String code = c.has("code") ? c.get("code").getAsString() : "";
         int cursor = c.has("cursor_pos") ? c.get("cursor_pos").getAsInt() : code.length();
@@ -878,60 +525,6 @@ public final class LabKernel extends BaseKernel {
         return r;
     }
 
-    @Override
-    public String isComplete(String code) {
-        try {
-            JShell js = jshell();
-            SourceCodeAnalysis sca = js.sourceCodeAnalysis();
-            String stripped = code.stripLeading();
-            if (stripped.startsWith("%%")) {
-                return IS_COMPLETE_YES;
-            }
-            StringBuilder java = new StringBuilder();
-            for (String line : code.split("\n", -1)) {
-                if (!line.stripLeading().startsWith("%")) {
-                    java.append(line).append('\n');
-                }
-            }
-            String rest = java.toString();
-            while (true) {
-                SourceCodeAnalysis.CompletionInfo ci = sca.analyzeCompletion(rest);
-                switch (ci.completeness()) {
-                    case COMPLETE, COMPLETE_WITH_SEMI -> {
-                        if (ci.remaining().isBlank()) {
-                            return IS_COMPLETE_YES;
-                        }
-                        rest = ci.remaining();
-                    }
-                    case EMPTY -> {
-                        return IS_COMPLETE_YES;
-                    }
-                    case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE -> {
-                        return indentFor(code);
-                    }
-                    default -> {
-                        return IS_COMPLETE_BAD;
-                    }
-                }
-            }
-        } catch (CellError e) {
-            return IS_COMPLETE_MAYBE;
-        }
-    }
-
-    /** Indent for the next line: four spaces per unclosed brace or parenthesis (at least four). */
-    static String indentFor(String code) {
-        int depth = 0;
-        for (char ch : code.toCharArray()) {
-            if (ch == '{' || ch == '(' || ch == '[') {
-                depth++;
-            } else if ((ch == '}' || ch == ')' || ch == ']') && depth > 0) {
-                depth--;
-            }
-        }
-        return "    ".repeat(Math.max(1, depth));
-    }
-
     private JsonObject isCompleteReply(JsonObject c) {
         String code = c.has("code") ? c.get("code").getAsString() : "";
         String s = isComplete(code);
@@ -947,15 +540,5 @@ public final class LabKernel extends BaseKernel {
             r.addProperty("indent", s);
         }
         return r;
-    }
-
-    static List<Path> splitPaths(String s) {
-        List<Path> out = new ArrayList<>();
-        for (String p : s.split(File.pathSeparator)) {
-            if (!p.isBlank()) {
-                out.add(Paths.get(p));
-            }
-        }
-        return out;
     }
 }

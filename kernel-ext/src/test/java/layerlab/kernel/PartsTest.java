@@ -57,7 +57,7 @@ class PartsTest {
 
     @Test
     void indentGrowsWithOpenBrackets() {
-        assertEquals("    ", LabKernel.indentFor("for (int i = 0; i < 3; i++) {"));
-        assertEquals("        ", LabKernel.indentFor("void f() {\n  if (x) {"));
+        assertEquals("    ", CodeAssist.indentFor("for (int i = 0; i < 3; i++) {"));
+        assertEquals("        ", CodeAssist.indentFor("void f() {\n  if (x) {"));
     }
 }

@@ -366,7 +366,35 @@ class ProtocolTest {
         assertEquals("plain", data.get("text/plain").getAsString());
     }
 
+    @Test
+    void displayDataRenderableRendersItself() {
+        JsonObject data = outputs("renderable", "execute_result").get(0).getAsJsonObject("content").getAsJsonObject("data");
+        assertEquals("<i>fancy</i>", data.get("text/html").getAsString());
+    }
+
+    @Test
+    void systemInAsksTheFrontEnd() {
+        JsonObject req = probe("stdin_request");
+        assertEquals("input_request", req.get("type").getAsString());
+        assertEquals(req.get("sent_id").getAsString(), req.get("parent").getAsString());
+        assertEquals("typed text!", result("stdin"));
+    }
+
+    @Test
+    void shutdownRequestEndsTheKernelProcess() {
+        double s = obs.get("shutdown_seconds").getAsDouble();
+        assertTrue(s < 3.0, "the kernel took " + s + " s to exit after shutdown_request (the client kills it after 5 s)");
+    }
+
     // ------------------------------------------------------------------ magics
+
+    @Test
+    void classpathAddsAFolderUnderHome() {
+        assertTrue(result("classpath_setup").endsWith(" 0"), "javac in the cell failed: " + probe("classpath_setup"));
+        assertOk("classpath_add");
+        assertTrue(stdout("classpath_add").startsWith("added to the class path: " + System.getProperty("user.home")), stdout("classpath_add"));
+        assertEquals("hi from the class path", result("classpath_use"));
+    }
 
     private static final String TIME = "[0-9.]+ (ns|µs|ms|s)";
 
