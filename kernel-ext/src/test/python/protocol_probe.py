@@ -66,9 +66,27 @@ def run(kc, code, timeout=60.0):
     return r
 
 
+def wait_for_stream(kc, msg_id, text, timeout=60.0):
+    """Waits until the cell has printed `text` (so it is running); keeps the messages seen."""
+    seen = []
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            m = kc.get_iopub_msg(timeout=max(0.05, deadline - time.time()))
+        except Exception:
+            break
+        if m['parent_header'].get('msg_id') != msg_id:
+            continue
+        seen.append(m)
+        if m['msg_type'] == 'stream' and text in m['content']['text']:
+            return seen
+    raise RuntimeError(f'the cell never printed {text!r}')
+
+
 def interrupt_case(km, kc, code, label):
-    msg_id = kc.execute(code, allow_stdin=False)
-    time.sleep(1.5)
+    msg_id = kc.execute('System.out.println("running");\n' + code, allow_stdin=False)
+    wait_for_stream(kc, msg_id, 'running')
+    time.sleep(0.5)
     t_int = time.time()
     km.interrupt_kernel()
     r = collect(kc, msg_id, 30)

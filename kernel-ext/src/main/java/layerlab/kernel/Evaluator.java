@@ -22,15 +22,22 @@ final class Evaluator {
     /** Counts evaluations, so an interrupt stops only the evaluation it was meant for. */
     private volatile long evalGeneration;
     private volatile boolean interruptRequested;
+    /** True from the start of an execute request to its reply (evalRunning only while JShell runs). */
+    private volatile boolean cellActive;
     private volatile Thread stopper;
 
     void setJShell(JShell js) {
         this.jshell = js;
     }
 
-    /** Forgets an interrupt that came for an earlier cell. */
+    /** A cell starts: forget an interrupt that came for an earlier one. */
     synchronized void startCell() {
         interruptRequested = false;
+        cellActive = true;
+    }
+
+    synchronized void endCell() {
+        cellActive = false;
     }
 
     /** Evaluates Java source (one or more snippets); returns the last snippet's value or {@link LabKernel#NO_VALUE}. */
@@ -116,12 +123,12 @@ final class Evaluator {
      */
     void interrupt() {
         synchronized (this) {
-            if (!evalRunning) {
+            if (!cellActive && !evalRunning) {
                 LOG.info("interrupt: no cell is running");
                 return;
             }
-            interruptRequested = true;
-            if (stopper != null && stopper.isAlive()) {
+            interruptRequested = true; // a snippet not yet started will not start
+            if (!evalRunning || (stopper != null && stopper.isAlive())) {
                 return;
             }
             long generation = evalGeneration;

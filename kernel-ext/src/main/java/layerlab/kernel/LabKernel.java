@@ -259,6 +259,7 @@ public final class LabKernel extends BaseKernel {
             request.publish("execute_input", in);
         }
         streams.attach(m, allowStdin);
+        evaluator.startCell();
         JsonObject reply;
         try {
             Object value = runCell(code);
@@ -285,6 +286,8 @@ public final class LabKernel extends BaseKernel {
             reply = errorContent(ke);
             reply.addProperty("status", "error");
             request.publish("error", errorContent(ke));
+        } finally {
+            evaluator.endCell();
         }
         reply.addProperty("execution_count", count);
         reply.add("user_expressions", new JsonObject());
@@ -330,7 +333,6 @@ public final class LabKernel extends BaseKernel {
     /** Runs one cell: a cell magic, or code with line magics between lines. Returns its value or {@link #NO_VALUE}. */
     Object runCell(String code) throws CellError {
         JShell js = jshell();
-        evaluator.startCell();
         String stripped = code.stripLeading();
         if (stripped.startsWith("%%")) {
             int nl = stripped.indexOf('\n');
@@ -455,7 +457,13 @@ public final class LabKernel extends BaseKernel {
 
     @Override
     public DisplayData eval(String code) throws Exception {
-        Object v = runCell(code);
+        evaluator.startCell();
+        Object v;
+        try {
+            v = runCell(code);
+        } finally {
+            evaluator.endCell();
+        }
         return v == NO_VALUE ? null : Renderers.render(getRenderer(), v);
     }
 
