@@ -128,6 +128,8 @@ def main():
         OBS['compile_error'] = run(kc, 'int bad = "s";')
         OBS['exception'] = run(kc, 'int parse(String s) { return Integer.parseInt(s); }\nparse("abc")')
         OBS['recovery'] = run(kc, '40 + 2')
+        OBS['slf4j'] = run(kc, 'org.slf4j.LoggerFactory.getLogger("probe").warn("a library warning, marker 7f3a");\n'
+                               'java.util.logging.Logger.getLogger("probe").severe("a JUL message, marker 9c1e");')
         OBS['tensor'] = run(kc, 'var x = Tensor.randn(1, 2, 3, 4, 4);\nArrays.toString(x.shape())')
 
         interrupt_case(km, kc, 'long n = 0;\nwhile (true) { n++; }', 'busy')

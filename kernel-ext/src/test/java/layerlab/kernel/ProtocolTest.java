@@ -36,6 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProtocolTest {
     private JsonObject obs;
+    private String kernelLog;
 
     @BeforeAll
     void probe() throws Exception {
@@ -80,6 +81,7 @@ class ProtocolTest {
         }
         String probeText = Files.exists(probeOut) ? Files.readString(probeOut) : "";
         String logText = Files.exists(log) ? Files.readString(log) : "(no kernel log)";
+        kernelLog = logText;
         assertTrue(done, "protocol probe did not finish in 10 minutes\n" + probeText);
         assertTrue(Files.exists(out), "protocol probe wrote no observations (is /usr/bin/python3 with jupyter_client installed?)\n"
                 + probeText + "\nkernel log:\n" + logText);
@@ -221,6 +223,14 @@ class ProtocolTest {
         }
         assertEquals(List.of("stderr: to stderr\n"), err);
         assertEquals("to stdout\n", stdout("stderr"));
+    }
+
+    @Test
+    void libraryLoggingGoesToTheLogFileNotToTheCell() {
+        assertOk("slf4j");
+        assertTrue(outputs("slf4j", "stream").isEmpty(), "logging reached the notebook: " + probe("slf4j"));
+        assertTrue(kernelLog.contains("a library warning, marker 7f3a"), "SLF4J message not in the kernel log");
+        assertTrue(kernelLog.contains("a JUL message, marker 9c1e"), "JUL message not in the kernel log");
     }
 
     // ------------------------------------------------------------------ errors
