@@ -126,6 +126,7 @@ def main():
         OBS['stream'] = run(kc, 'for (int i = 0; i < 3; i++) { System.out.println("tick " + i); Thread.sleep(1000); }')
         OBS['stderr'] = run(kc, 'System.err.println("to stderr"); System.out.println("to stdout");')
         OBS['compile_error'] = run(kc, 'int bad = "s";')
+        OBS['compile_error_line'] = run(kc, 'int ok1 = 1;\n%seed 3\nint ok2 = 2;\n\nint bad2 = "s";')
         OBS['exception'] = run(kc, 'int parse(String s) { return Integer.parseInt(s); }\nparse("abc")')
         OBS['recovery'] = run(kc, '40 + 2')
         OBS['slf4j'] = run(kc, 'org.slf4j.LoggerFactory.getLogger("probe").warn("a library warning, marker 7f3a");\n'

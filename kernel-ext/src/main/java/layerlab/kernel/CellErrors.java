@@ -37,7 +37,8 @@ final class CellErrors {
         return new CellError("Interrupted", detail, tb);
     }
 
-    static CellError compileError(JShell js, Snippet sn) {
+    /** {@code firstLine}: the cell line the snippet starts on. */
+    static CellError compileError(JShell js, Snippet sn, int firstLine) {
         List<Diag> diags = js.diagnostics(sn).filter(Diag::isError).collect(Collectors.toList());
         String src = sn.source();
         List<String> tb = new ArrayList<>();
@@ -55,7 +56,7 @@ final class CellErrors {
             if (lineEnd < 0) {
                 lineEnd = src.length();
             }
-            int lineNo = 1 + (int) src.substring(0, lineStart).chars().filter(ch -> ch == '\n').count();
+            int lineNo = firstLine + (int) src.substring(0, lineStart).chars().filter(ch -> ch == '\n').count();
             String prefix = String.format(Locale.ROOT, "%4d | ", lineNo);
             tb.add(prefix + src.substring(lineStart, lineEnd));
             int caretLen = Math.max(1, Math.min(end, lineEnd) - pos);

@@ -40,12 +40,18 @@ final class Evaluator {
         cellActive = false;
     }
 
-    /** Evaluates Java source (one or more snippets); returns the last snippet's value or {@link LabKernel#NO_VALUE}. */
-    Object runCode(JShell js, String code) throws CellError {
+    /**
+     * Evaluates Java source (one or more snippets); returns the last snippet's value or
+     * {@link LabKernel#NO_VALUE}. {@code firstLine}: the cell line the source starts on (for
+     * the line numbers of compile errors).
+     */
+    Object runCode(JShell js, String code, int firstLine) throws CellError {
         SourceCodeAnalysis sca = js.sourceCodeAnalysis();
         String rest = code;
         Object value = LabKernel.NO_VALUE;
         while (!rest.isBlank()) {
+            int start = code.length() - rest.length(); // a snippet's source keeps its leading blank lines
+            int line = firstLine + (int) code.substring(0, start).chars().filter(ch -> ch == '\n').count();
             SourceCodeAnalysis.CompletionInfo ci = sca.analyzeCompletion(rest);
             String src;
             switch (ci.completeness()) {
@@ -61,13 +67,17 @@ final class Evaluator {
                     rest = "";
                 }
             }
-            value = evalSnippet(js, src);
+            value = evalSnippet(js, src, line);
         }
         return value;
     }
 
     /** Evaluates exactly one snippet. */
     Object evalSnippet(JShell js, String src) throws CellError {
+        return evalSnippet(js, src, 1);
+    }
+
+    private Object evalSnippet(JShell js, String src, int firstLine) throws CellError {
         if (interruptRequested) {
             throw CellErrors.interrupted(null);
         }
@@ -99,7 +109,7 @@ final class Evaluator {
         }
         Snippet sn = main.snippet();
         if (main.status() == Snippet.Status.REJECTED) {
-            throw CellErrors.compileError(js, sn);
+            throw CellErrors.compileError(js, sn, firstLine);
         }
         if (main.exception() != null) {
             throw CellErrors.runtimeError(js, main.exception());

@@ -344,20 +344,23 @@ public final class LabKernel extends BaseKernel {
         }
         Object last = NO_VALUE;
         StringBuilder chunk = new StringBuilder();
-        for (String line : code.split("\n", -1)) {
-            String t = line.stripLeading();
+        int chunkLine = 1; // the cell line where the current chunk of Java starts
+        String[] lines = code.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String t = lines[i].stripLeading();
             if (t.startsWith("%") && !t.startsWith("%%") && t.length() > 1 && Character.isLetter(t.charAt(1))) {
                 if (!chunk.toString().isBlank()) {
-                    last = evaluator.runCode(js, chunk.toString());
+                    last = evaluator.runCode(js, chunk.toString(), chunkLine);
                 }
                 chunk.setLength(0);
+                chunkLine = i + 2;
                 last = applyLineMagic(t.substring(1).strip());
             } else {
-                chunk.append(line).append('\n');
+                chunk.append(lines[i]).append('\n');
             }
         }
         if (!chunk.toString().isBlank()) {
-            last = evaluator.runCode(js, chunk.toString());
+            last = evaluator.runCode(js, chunk.toString(), chunkLine);
         }
         return last;
     }

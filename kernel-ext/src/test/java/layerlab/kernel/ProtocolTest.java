@@ -242,6 +242,8 @@ class ProtocolTest {
         assertTrue(e.get("evalue").getAsString().contains("incompatible types"), e.toString());
         String tb = traceback(e);
         assertTrue(tb.contains("int bad = \"s\";") && tb.contains("^^^"), tb);
+        String tb5 = traceback(error("compile_error_line"));
+        assertTrue(tb5.contains("   5 | int bad2 = \"s\";"), "line number in the cell, not in the snippet:\n" + tb5);
     }
 
     @Test
