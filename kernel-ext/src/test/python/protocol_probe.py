@@ -131,6 +131,15 @@ def main():
         OBS['recovery'] = run(kc, '40 + 2')
         OBS['slf4j'] = run(kc, 'org.slf4j.LoggerFactory.getLogger("probe").warn("a library warning, marker 7f3a");\n'
                                'java.util.logging.Logger.getLogger("probe").severe("a JUL message, marker 9c1e");')
+        # stop_on_error: an execute queued behind a failing cell is aborted, unless the flag is off
+        first = kc.execute('throw new IllegalStateException("stop here");')
+        queued = kc.execute('"queued cell ran"')
+        OBS['abort_first'] = collect(kc, first, 30)
+        OBS['abort_queued'] = collect(kc, queued, 30)
+        first = kc.execute('throw new IllegalStateException("keep going");', stop_on_error=False)
+        queued = kc.execute('"queued cell ran"')
+        OBS['noabort_first'] = collect(kc, first, 30)
+        OBS['noabort_queued'] = collect(kc, queued, 30)
         OBS['tensor'] = run(kc, 'var x = Tensor.randn(1, 2, 3, 4, 4);\nArrays.toString(x.shape())')
 
         interrupt_case(km, kc, 'long n = 0;\nwhile (true) { n++; }', 'busy')

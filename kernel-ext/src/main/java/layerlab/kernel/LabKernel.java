@@ -279,6 +279,9 @@ public final class LabKernel extends BaseKernel {
             if (!silent) {
                 request.publish("error", errorContent(e));
             }
+            if (bool(c, "stop_on_error", true)) {
+                request.abortQueuedExecutes();
+            }
         } catch (Throwable e) {
             LOG.log(Level.SEVERE, "kernel failure in a cell", e);
             streams.flush();

@@ -265,6 +265,15 @@ class ProtocolTest {
         assertEquals("2", result("final"));
     }
 
+    @Test
+    void aFailedCellAbortsTheCellsQueuedBehindItUnlessStopOnErrorIsOff() {
+        assertEquals("java.lang.IllegalStateException", error("abort_first").get("ename").getAsString());
+        assertEquals("aborted", reply("abort_queued").get("status").getAsString());
+        assertTrue(outputs("abort_queued", "execute_result").isEmpty(), "an aborted cell ran: " + probe("abort_queued"));
+        error("noabort_first");
+        assertEquals("queued cell ran", result("noabort_queued"));
+    }
+
     // ------------------------------------------------------------------ interrupt
 
     @ParameterizedTest

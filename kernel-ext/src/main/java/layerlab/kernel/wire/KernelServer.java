@@ -34,6 +34,7 @@ public final class KernelServer {
         public final Channel channel;
         public final Wire.Message message;
         private final ZMQ.Socket socket;
+        private boolean abortQueued;
 
         Request(Channel channel, Wire.Message message, ZMQ.Socket socket) {
             this.channel = channel;
@@ -53,6 +54,14 @@ public final class KernelServer {
 
         public KernelServer server() {
             return KernelServer.this;
+        }
+
+        /**
+         * After this request, answer the execute requests already waiting on this channel with
+         * status "aborted" instead of running them (a failed cell with {@code stop_on_error}).
+         */
+        public void abortQueuedExecutes() {
+            abortQueued = true;
         }
     }
 
@@ -145,27 +154,51 @@ public final class KernelServer {
             if (n <= 0 || !poller.pollin(0)) {
                 continue;
             }
-            List<byte[]> frames = receiveAll(socket);
-            Wire.Message message;
-            try {
-                message = wire.decode(frames);
-            } catch (Wire.BadMessageException e) {
-                rejected++;
-                LOG.warning(channel + ": rejected a message: " + e.getMessage());
-                continue;
-            }
-            Request request = new Request(channel, message, socket);
-            publish("status", message.header(), status("busy"), null);
-            try {
-                LOG.fine(() -> channel + ": " + message.type());
-                handler.handle(request);
-            } catch (Throwable e) {
-                LOG.log(Level.SEVERE, channel + ": failed to handle " + message.type(), e);
-            } finally {
-                publish("status", message.header(), status("idle"), null);
+            Request request = receive(channel, socket);
+            if (request != null && serveOne(request, false)) {
+                // stop_on_error: what is queued now was sent after the failed cell
+                while (running && poller.poll(0) > 0 && poller.pollin(0)) {
+                    Request queued = receive(channel, socket);
+                    if (queued != null) {
+                        serveOne(queued, true);
+                    }
+                }
             }
         }
         poller.close();
+    }
+
+    private Request receive(Channel channel, ZMQ.Socket socket) {
+        List<byte[]> frames = receiveAll(socket);
+        try {
+            return new Request(channel, wire.decode(frames), socket);
+        } catch (Wire.BadMessageException e) {
+            rejected++;
+            LOG.warning(channel + ": rejected a message: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Handles one request between busy and idle; returns whether queued executes are to be aborted. */
+    private boolean serveOne(Request request, boolean aborting) {
+        Wire.Message message = request.message;
+        publish("status", message.header(), status("busy"), null);
+        try {
+            LOG.fine(() -> request.channel + ": " + message.type());
+            if (aborting && "execute_request".equals(message.type())) {
+                JsonObject aborted = new JsonObject();
+                aborted.addProperty("status", "aborted");
+                aborted.add("execution_count", com.google.gson.JsonNull.INSTANCE);
+                request.reply("execute_reply", aborted);
+            } else {
+                handler.handle(request);
+            }
+        } catch (Throwable e) {
+            LOG.log(Level.SEVERE, request.channel + ": failed to handle " + message.type(), e);
+        } finally {
+            publish("status", message.header(), status("idle"), null);
+        }
+        return request.abortQueued;
     }
 
     private static JsonObject status(String state) {
