@@ -180,6 +180,8 @@ def main():
         OBS['inspect'] = collect(kc, msg_id, 30)['reply']
         msg_id = kc.inspect('Math.max', 5)
         OBS['inspect_mid'] = collect(kc, msg_id, 30)['reply']
+        msg_id = kc.inspect('x', 1)
+        OBS['inspect_var'] = collect(kc, msg_id, 30)['reply']
         for key, code in [('incomplete', 'for (int i = 0; i < 3; i++) {'),
                           ('complete', 'int z = 1;'),
                           ('nested', 'void f() {\n  if (true) {')]:

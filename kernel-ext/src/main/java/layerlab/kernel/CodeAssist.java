@@ -44,6 +44,24 @@ final class CodeAssist {
         }
     }
 
+    /** "Type name = value" when the identifier ending at {@code cursor} is a cell variable (not a member access). */
+    private static String describeVariable(JShell js, String code, int cursor) {
+        int b = cursor;
+        while (b > 0 && Character.isJavaIdentifierPart(code.charAt(b - 1))) {
+            b--;
+        }
+        if (b == cursor || (b > 0 && code.charAt(b - 1) == '.')) {
+            return null;
+        }
+        String ident = code.substring(b, cursor);
+        for (VarSnippet v : js.variables().collect(Collectors.toList())) {
+            if (v.name().equals(ident) && js.status(v).isActive()) {
+                return v.typeName() + " " + v.name() + " = " + js.varValue(v);
+            }
+        }
+        return null;
+    }
+
     /** Start offset of the current line when it is a line magic, else -1. */
     private static int magicLineStart(String code, int cursor) {
         int ls = code.lastIndexOf('\n', Math.max(0, cursor - 1)) + 1;
@@ -98,6 +116,10 @@ final class CodeAssist {
             cursor++;
         }
         JShell js = kernel.jshell();
+        String variable = describeVariable(js, code, cursor);
+        if (variable != null) {
+            return new DisplayData(variable);
+        }
         SourceCodeAnalysis sca = js.sourceCodeAnalysis();
         int start = snippetStart(sca, code, cursor);
         String src = code.substring(start);
@@ -115,18 +137,6 @@ final class CodeAssist {
             text.append(d.signature());
             if (d.javadoc() != null && !d.javadoc().isBlank()) {
                 text.append("\n\n").append(d.javadoc().strip());
-            }
-        }
-        if (text.length() == 0) {
-            int b = cursor;
-            while (b > 0 && Character.isJavaIdentifierPart(code.charAt(b - 1))) {
-                b--;
-            }
-            String ident = code.substring(b, cursor);
-            for (VarSnippet v : js.variables().collect(Collectors.toList())) {
-                if (v.name().equals(ident) && js.status(v).isActive()) {
-                    text.append(v.typeName()).append(' ').append(v.name()).append(" = ").append(js.varValue(v));
-                }
             }
         }
         return text.length() == 0 ? null : new DisplayData(text.toString());

@@ -341,6 +341,8 @@ class ProtocolTest {
         assertTrue(text.contains("void PrintStream.println(String x)"), text);
         JsonObject mid = obs.getAsJsonObject("inspect_mid").getAsJsonObject("content");
         assertTrue(mid.getAsJsonObject("data").get("text/plain").getAsString().contains("Math.max(int a, int b)"));
+        JsonObject var = obs.getAsJsonObject("inspect_var").getAsJsonObject("content");
+        assertTrue(var.getAsJsonObject("data").get("text/plain").getAsString().startsWith("Tensor x = Tensor[2, 3, 4, 4]"), var.toString());
     }
 
     @Test
