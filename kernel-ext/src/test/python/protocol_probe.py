@@ -218,6 +218,8 @@ def main():
         OBS['timeit_auto'] = run(kc, '%timeit Math.sqrt(2.0)')
         OBS['timeit_statement'] = run(kc, 'double[] buf = new double[1000];\n%timeit -r 2 Arrays.fill(buf, 1.0)')
         OBS['timeit_cell'] = run(kc, '%%timeit -n 5 -r 2\nint s = 0;\nfor (int k = 0; k < 100; k++) { s += k; }')
+        OBS['timeit_compact'] = run(kc, '%timeit -n10 -r2 Math.sqrt(2.0)')
+        OBS['timeit_bad_option'] = run(kc, '%timeit -q Math.sqrt(2.0)')
         OBS['timeit_bad'] = run(kc, '%timeit -n zero Math.sqrt(2.0)')
         OBS['unknown_magic'] = run(kc, '%nosuchmagic 1 2')
         OBS['classpath_missing'] = run(kc, '%classpath /no/such/place/lib.jar')

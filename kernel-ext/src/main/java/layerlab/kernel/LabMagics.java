@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import jdk.jshell.JShell;
 import layerlab.tensor.Seeds;
@@ -159,24 +161,26 @@ final class LabMagics {
 
     // ------------------------------------------------------------------ %timeit
 
+    private static final Pattern TIMEIT_OPTION =
+            Pattern.compile("(-[nr])(?:\\s*(\\S+))?");
+
     private Object timeit(String argText, String cellBody) throws Exception {
-        List<String> words = split(argText);
         int loops = 0;
         int runs = 7;
-        int i = 0;
-        int consumed = 0;
-        // options come first; the rest of the line is code (taken from the raw text)
+        // options come first; the rest of the line is code, taken as it was typed
         String rest = argText.strip();
-        while (i < words.size() && (words.get(i).equals("-n") || words.get(i).equals("-r"))) {
-            String opt = words.get(i);
-            if (i + 1 >= words.size()) {
+        Matcher m;
+        while ((m = TIMEIT_OPTION.matcher(rest)).lookingAt()) {
+            String opt = m.group(1);
+            String value = m.group(2);
+            if (value == null) {
                 throw new MagicUsageException("%timeit: " + opt + " needs a number. " + TIMEIT_USAGE);
             }
             int v;
             try {
-                v = Integer.parseInt(words.get(i + 1));
+                v = Integer.parseInt(value);
             } catch (NumberFormatException e) {
-                throw new MagicUsageException("%timeit: " + opt + " expects a whole number, got '" + words.get(i + 1) + "'. " + TIMEIT_USAGE);
+                throw new MagicUsageException("%timeit: " + opt + " expects a whole number, got '" + value + "'. " + TIMEIT_USAGE);
             }
             if (v < 1) {
                 throw new MagicUsageException("%timeit: " + opt + " expects a number >= 1, got " + v + ". " + TIMEIT_USAGE);
@@ -186,14 +190,9 @@ final class LabMagics {
             } else {
                 runs = v;
             }
-            // drop "opt value" from the raw text
-            rest = rest.substring(rest.indexOf(opt) + opt.length()).stripLeading();
-            rest = rest.substring(rest.indexOf(words.get(i + 1)) + words.get(i + 1).length()).stripLeading();
-            i += 2;
-            consumed++;
+            rest = rest.substring(m.end()).stripLeading();
         }
-        if (!rest.isEmpty() && rest.startsWith("-") && !Character.isDigit(rest.length() > 1 ? rest.charAt(1) : 'x')
-                && rest.matches("^-[a-zA-Z]\\b.*")) {
+        if (rest.matches("(?s)-[a-zA-Z](\\s.*)?")) {
             throw new MagicUsageException("%timeit: unknown option " + rest.split("\\s+")[0] + ". " + TIMEIT_USAGE);
         }
         String code = cellBody != null ? cellBody : rest;

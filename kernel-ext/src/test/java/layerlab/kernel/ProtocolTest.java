@@ -430,6 +430,8 @@ class ProtocolTest {
                 + " per loop \\(median ± std\\. dev\\. of 7 runs, [0-9]+ loops each\\)\n"), stdout("timeit_auto"));
         assertTrue(stdout("timeit_statement").matches("(?s).*of 2 runs, [0-9]+ loops each\\)\n"), stdout("timeit_statement"));
         assertTrue(stdout("timeit_cell").matches("(?s).*of 2 runs, 5 loops each\\)\n"), stdout("timeit_cell"));
+        assertTrue(stdout("timeit_compact").endsWith("of 2 runs, 10 loops each)\n"), stdout("timeit_compact"));
+        assertTrue(error("timeit_bad_option").get("evalue").getAsString().contains("unknown option -q"));
         JsonObject bad = error("timeit_bad");
         assertEquals("UsageError", bad.get("ename").getAsString());
         assertTrue(bad.get("evalue").getAsString().contains("usage: %timeit"), bad.toString());
