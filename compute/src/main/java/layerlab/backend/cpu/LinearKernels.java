@@ -49,6 +49,9 @@ public final class LinearKernels {
      */
     public static void linearBackward(float[] dx, float[] da, float[] dbias, float[] dy, float[] x, float[] a,
                                       int batch, int in, int out) {
+        if (Simd.linearBackward(dx, da, dbias, dy, x, a, batch, in, out)) {
+            return;
+        }
         for (int i = 0; i < batch * in; i++) {
             dx[i] = 0f;
         }

@@ -3,6 +3,7 @@ package layerlab.backend.cpu;
 import layerlab.backend.cpu.vec.VecActivation;
 import layerlab.backend.cpu.vec.VecConv;
 import layerlab.backend.cpu.vec.VecGemm;
+import layerlab.backend.cpu.vec.VecLinear;
 import layerlab.backend.cpu.vec.VecNorm;
 import layerlab.backend.cpu.vec.VecPool;
 import layerlab.backend.cpu.vec.VecRng;
@@ -128,6 +129,10 @@ public final class Simd {
         if (!enabled) {
             return false;
         }
+        if (VecLinear.fits(in, out)) {
+            VecLinear.forward(y, x, a, bias, batch, in, out);
+            return true;
+        }
         for (int i = 0; i < batch; i++) {
             if (bias == null) {
                 java.util.Arrays.fill(y, i * out, (i + 1) * out, 0f);
@@ -140,6 +145,21 @@ public final class Simd {
     }
 
     public static boolean linearForward(double[] y, double[] x, double[] a, double[] bias, int batch, int in, int out) {
+        return false;
+    }
+
+    /** LinearKernels.linearBackward for few outputs (see VecLinear); other shapes go through matmulNN/TN. */
+    public static boolean linearBackward(float[] dx, float[] da, float[] dbias, float[] dy, float[] x, float[] a,
+                                         int batch, int in, int out) {
+        if (!enabled || !VecLinear.fitsBackward(in, out)) {
+            return false;
+        }
+        VecLinear.backward(dx, da, dbias, dy, x, a, batch, in, out);
+        return true;
+    }
+
+    public static boolean linearBackward(double[] dx, double[] da, double[] dbias, double[] dy, double[] x, double[] a,
+                                         int batch, int in, int out) {
         return false;
     }
 

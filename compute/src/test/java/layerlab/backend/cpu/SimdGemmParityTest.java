@@ -42,13 +42,34 @@ class SimdGemmParityTest {
     }
 
     @ParameterizedTest(name = "batch={0} in={1} out={2}")
-    @CsvSource({"1,3,5", "33,70,19", "256,300,130"})
+    @CsvSource({"1,3,5", "33,70,19", "256,300,130", "32,25088,10", "3,1024,16", "5,64,3"})
     void linearForwardMatchesTheScalarLoop(int batch, int in, int out) {
         float[] x = Tensor.randn(1, batch * in).data();
         float[] w = Tensor.randn(2, out * in).data();
         float[] bias = Tensor.randn(3, out).data();
         compare("linearForward", batch, out, in, x, transpose(w, out, in),
                 y -> LinearKernels.linearForward(y, new float[in * out], x, w, bias, batch, in, out));
+    }
+
+    @ParameterizedTest(name = "batch={0} in={1} out={2}")
+    @CsvSource({"32,25088,10", "7,64,3", "4,160,16", "3,48,17"})
+    void linearBackwardMatchesTheScalarLoop(int batch, int in, int out) {
+        float[] x = Tensor.randn(1, batch * in).data();
+        float[] w = Tensor.randn(2, out * in).data();
+        float[] dy = Tensor.randn(3, batch * out).data();
+        float[][][] r = new float[2][][];
+        for (int v = 0; v < 2; v++) {
+            Simd.setEnabled(v == 0);
+            float[] dx = new float[batch * in];
+            float[] dw = Tensor.randn(4, out * in).data(); // accumulates onto what is there
+            float[] db = Tensor.randn(5, out).data();
+            LinearKernels.linearBackward(dx, dw, db, dy, x, w, batch, in, out);
+            r[v] = new float[][] {dx, dw, db};
+        }
+        Simd.setEnabled(true);
+        SimdParity.assertClose("linear dx", r[1][0], r[0][0], 1e-5);
+        SimdParity.assertClose("linear dw", r[1][1], r[0][1], 1e-5);
+        SimdParity.assertClose("linear dbias", r[1][2], r[0][2], 1e-5);
     }
 
     /** Runs {@code op} on the same C (random start: accumulating forms add to it) both ways. */
