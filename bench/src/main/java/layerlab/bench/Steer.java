@@ -21,6 +21,10 @@ public final class Steer {
         Parallel.setThreads(1);
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+        if (args[0].equals("train")) {
+            trainLayers(mx, reps);
+            return;
+        }
         try (Libtorch lt = new Libtorch()) {
             for (Ops.Op op : Ops.all(lt)) {
                 if (!op.name().toLowerCase(Locale.ROOT).matches(".*(" + args[0].toLowerCase(Locale.ROOT) + ").*")) {
@@ -54,6 +58,40 @@ public final class Steer {
                             f[reps / 2], b[reps / 2], f[0], b[0], gf > 0 ? String.format(Locale.ROOT, "  fwd %.0f GFLOP/s", gf) : "");
                 }
             }
+        }
+    }
+
+    /** CPU time of each layer of the benchmark's template network, forward and backward. */
+    private static void trainLayers(ThreadMXBean mx, int reps) {
+        layerlab.nn.Sequential net = layerlab.nn.Template.input(1, 28, 28).convRelu(2, 32, 64).fcRelu(128).classes(10).seed(100).logits();
+        Tensor x = Tensor.randn(11, 64, 1, 28, 28);
+        int layers = net.layers().size();
+        double[][] f = new double[layers][reps];
+        double[][] b = new double[layers][reps];
+        for (int r = -3; r < reps; r++) {
+            Tensor[] outs = new Tensor[layers];
+            Tensor h = x;
+            for (int i = 0; i < layers; i++) {
+                long t0 = mx.getCurrentThreadCpuTime();
+                h = net.layers().get(i).forward(h);
+                if (r >= 0) {
+                    f[i][r] = (mx.getCurrentThreadCpuTime() - t0) / 1e6;
+                }
+                outs[i] = h;
+            }
+            Tensor g = Tensor.randn(3, h.shape());
+            for (int i = layers - 1; i >= 0; i--) {
+                long t0 = mx.getCurrentThreadCpuTime();
+                g = net.layers().get(i).backward(g);
+                if (r >= 0) {
+                    b[i][r] = (mx.getCurrentThreadCpuTime() - t0) / 1e6;
+                }
+            }
+        }
+        for (int i = 0; i < layers; i++) {
+            Arrays.sort(f[i]);
+            Arrays.sort(b[i]);
+            System.out.printf(Locale.ROOT, "%-45s fwd %7.2f ms  bwd %7.2f ms%n", net.layers().get(i), f[i][reps / 2], b[i][reps / 2]);
         }
     }
 }
