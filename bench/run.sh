@@ -11,6 +11,6 @@ if [[ -z "${JAVA:-}" ]]; then
   if [[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java; else JAVA=java; fi
 fi
 exec "$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
-  -Xms3g -Xmx3g -XX:+AlwaysPreTouch -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -DDJL_CACHE_DIR="$HOME/.cache/layerlab-djl" \
+  -Xms3g -Xmx3g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -DDJL_CACHE_DIR="$HOME/.cache/layerlab-djl" \
   -Dlayerlab.simd="${LAYERLAB_SIMD:-true}" \
   -cp "bench/target/classes:$(cat bench/target/classpath.txt)" layerlab.bench.Main "$@"

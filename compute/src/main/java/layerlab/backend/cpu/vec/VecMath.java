@@ -91,8 +91,7 @@ public final class VecMath {
         FloatVector scale = ni.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         FloatVector e = p.mul(scale);
         e = e.blend(0f, x.compare(VectorOperators.LT, EXP_LO));
-        e = e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.72284f));
-        return e.blend(x, x.test(VectorOperators.IS_NAN));
+        return e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.72284f)); // NaN: NaN all the way
     }
 
     /**
