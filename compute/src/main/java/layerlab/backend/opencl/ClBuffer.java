@@ -1,0 +1,41 @@
+package layerlab.backend.opencl;
+
+import java.lang.ref.Cleaner;
+import layerlab.tensor.Device;
+import layerlab.tensor.DeviceStorage;
+import org.jocl.CL;
+import org.jocl.cl_mem;
+
+/**
+ * A device buffer of 4-byte values: a tensor's storage (floats) or an index buffer (ints,
+ * e.g. max-pool's argmax). Released by a {@link Cleaner} when nothing refers to it any more.
+ */
+final class ClBuffer implements DeviceStorage {
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    final ClRuntime owner;
+    final cl_mem mem;
+    final int count; // number of 4-byte values
+
+    ClBuffer(ClRuntime owner, cl_mem mem, int count) {
+        this.owner = owner;
+        this.mem = mem;
+        this.count = count;
+        CLEANER.register(this, () -> CL.clReleaseMemObject(mem));
+    }
+
+    @Override
+    public Device device() {
+        return Device.OPENCL;
+    }
+
+    @Override
+    public int length() {
+        return count;
+    }
+
+    @Override
+    public void checkAlive() {
+        owner.checkAlive();
+    }
+}

@@ -1,0 +1,15 @@
+// Shared by every kernel family (prepended to each program).
+
+// layerlab.tensor.Rng, bit for bit: SplitMix64's finalizer over (seed, index), in ulong
+// arithmetic (wrapping multiplication and logical shifts are what Java's long does).
+inline ulong rng_bits(ulong seed, ulong index) {
+    ulong z = seed * 0x9E3779B97F4A7C15UL + (index + 1UL) * 0xD1B54A32D192ED03UL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+    return z ^ (z >> 31);
+}
+
+// Uniform in (0, 1]: 24 random bits + 1, times 2^-24 (exact in float, as in Java).
+inline float rng_uniform(ulong seed, ulong index) {
+    return (float) ((rng_bits(seed, index) >> 40) + 1UL) * 0x1.0p-24f;
+}
