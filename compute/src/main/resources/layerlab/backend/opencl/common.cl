@@ -13,3 +13,32 @@ inline ulong rng_bits(ulong seed, ulong index) {
 inline float rng_uniform(ulong seed, ulong index) {
     return (float) ((rng_bits(seed, index) >> 40) + 1UL) * 0x1.0p-24f;
 }
+
+#ifdef WG
+// Work-group reductions over WG work items (a power of two): every item gets the result.
+inline float wg_sum(float v, __local float* part) {
+    int t = get_local_id(0);
+    part[t] = v;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int h = WG / 2; h > 0; h >>= 1) {
+        if (t < h) part[t] += part[t + h];
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    float r = part[0];
+    barrier(CLK_LOCAL_MEM_FENCE);
+    return r;
+}
+
+inline float wg_max(float v, __local float* part) {
+    int t = get_local_id(0);
+    part[t] = v;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int h = WG / 2; h > 0; h >>= 1) {
+        if (t < h) part[t] = fmax(part[t], part[t + h]);
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    float r = part[0];
+    barrier(CLK_LOCAL_MEM_FENCE);
+    return r;
+}
+#endif

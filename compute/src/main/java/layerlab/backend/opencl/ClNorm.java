@@ -1,0 +1,64 @@
+package layerlab.backend.opencl;
+
+import static layerlab.backend.opencl.ClLaunch.defs;
+
+import layerlab.tensor.Tensor;
+
+/** norm.cl: batch norm and group norm, statistics by work-group reductions. */
+final class ClNorm {
+    private static final String F = "norm";
+    private final ClLaunch cl;
+
+    ClNorm(ClLaunch cl) {
+        this.cl = cl;
+    }
+
+    private String bn(int n, int c, int s, boolean batchStatistics) {
+        return defs("NB", n, "C", c, "S", s, "WG", cl.wg(), "BATCH_STATISTICS", batchStatistics);
+    }
+
+    void batchNormStats(Tensor mean, Tensor var, Tensor x, int n, int c, int s) {
+        cl.runGroups(F, bn(n, c, s, true), "batch_norm_stats", c, cl.buf(mean), cl.buf(var), cl.buf(x));
+    }
+
+    void rstd(Tensor rstd, Tensor var, int c, float eps) {
+        cl.run1(F, bn(1, c, 1, true), "rstd", c, cl.buf(rstd), cl.buf(var), eps);
+    }
+
+    void batchNormForward(Tensor y, Tensor x, Tensor mean, Tensor rstd, Tensor gamma, Tensor beta, int n, int c, int s) {
+        cl.run1(F, bn(n, c, s, true), "batch_norm_forward", (long) n * c * s,
+                cl.buf(y), cl.buf(x), cl.buf(mean), cl.buf(rstd), cl.buf(gamma), cl.buf(beta));
+    }
+
+    void batchNormBackward(Tensor dx, Tensor dgamma, Tensor dbeta, Tensor dy, Tensor x, Tensor mean, Tensor rstd,
+                           Tensor gamma, int n, int c, int s, boolean batchStatistics) {
+        cl.runGroups(F, bn(n, c, s, batchStatistics), "batch_norm_backward", c, cl.buf(dx), cl.buf(dgamma),
+                cl.buf(dbeta), cl.buf(dy), cl.buf(x), cl.buf(mean), cl.buf(rstd), cl.buf(gamma));
+    }
+
+    void runningUpdate(Tensor runMean, Tensor runVar, Tensor mean, Tensor var, int c, float keep, float varScale) {
+        cl.run1(F, bn(1, c, 1, true), "running_update", c, cl.buf(runMean), cl.buf(runVar), cl.buf(mean),
+                cl.buf(var), keep, varScale);
+    }
+
+    private String gn(int n, int g, int d, int span, boolean affine) {
+        return defs("NB", n, "G", g, "D", d, "SPAN", span, "AFFINE", affine, "WG", cl.wg());
+    }
+
+    void groupNormForward(Tensor y, Tensor mean, Tensor var, Tensor rstd, Tensor x, Tensor gamma, Tensor beta,
+                          int n, int g, int d, int span, float eps) {
+        cl.runGroups(F, gn(n, g, d, span, gamma != null), "group_norm_forward", n * g, cl.buf(y), cl.buf(mean),
+                cl.buf(var), cl.buf(rstd), cl.buf(x), cl.bufOr(gamma, x), cl.bufOr(beta, x), eps);
+    }
+
+    void groupNormBackward(Tensor dx, Tensor dgamma, Tensor dbeta, Tensor dy, Tensor x, Tensor mean, Tensor rstd,
+                           Tensor gamma, int n, int g, int d, int span) {
+        String defines = gn(n, g, d, span, gamma != null);
+        cl.runGroups(F, defines, "group_norm_backward_dx", n * g, cl.buf(dx), cl.buf(dy), cl.buf(x), cl.buf(mean),
+                cl.buf(rstd), cl.bufOr(gamma, x));
+        if (gamma != null) {
+            cl.runGroups(F, defines, "group_norm_backward_params", g * d / span, cl.buf(dgamma), cl.buf(dbeta),
+                    cl.buf(dy), cl.buf(x), cl.buf(mean), cl.buf(rstd));
+        }
+    }
+}
