@@ -6,16 +6,18 @@
 #ifdef S
 // ---- batch norm: x (NB, C, S) -------------------------------------------------------------
 #define COUNT ((long) NB * S)
-#define AT(j) ((((long) (j) / S) * C + c) * S + (j) % S)   // j-th value of channel c
+// every value of channel c: image by image, the work items striding along the S positions
+#define FOR_CHANNEL(i) for (int b = 0; b < NB; b++) \
+    for (long i = ((long) b * C + c) * S + t, end_ = ((long) b * C + c + 1) * S; i < end_; i += WG)
 
 __kernel void batch_norm_stats(__global float* mean, __global float* var, __global const float* x) {
     __local float part[WG];
     int c = get_group_id(0), t = get_local_id(0);
     float s = 0.0f;
-    for (long j = t; j < COUNT; j += WG) s += x[AT(j)];
+    FOR_CHANNEL(i) s += x[i];
     float mu = wg_sum(s, part) / COUNT;
     float q = 0.0f;
-    for (long j = t; j < COUNT; j += WG) { float d = x[AT(j)] - mu; q += d * d; }
+    FOR_CHANNEL(i) { float d = x[i] - mu; q += d * d; }
     float v = wg_sum(q, part) / COUNT;
     if (t == 0) { mean[c] = mu; var[c] = v; }
 }
@@ -42,8 +44,7 @@ __kernel void batch_norm_backward(__global float* dx, __global float* dgamma, __
     int c = get_group_id(0), t = get_local_id(0);
     float mu = mean[c], r = rstd[c];
     float sdy = 0.0f, sdyx = 0.0f;
-    for (long j = t; j < COUNT; j += WG) {
-        long i = AT(j);
+    FOR_CHANNEL(i) {
         sdy += dy[i];
         sdyx += dy[i] * ((x[i] - mu) * r);
     }
@@ -53,8 +54,7 @@ __kernel void batch_norm_backward(__global float* dx, __global float* dgamma, __
     float k = gamma[c] * r;
     float meanDy = BATCH_STATISTICS ? sumDy / COUNT : 0.0f;
     float meanDyXhat = BATCH_STATISTICS ? sumDyXhat / COUNT : 0.0f;
-    for (long j = t; j < COUNT; j += WG) {
-        long i = AT(j);
+    FOR_CHANNEL(i) {
         dx[i] = k * (dy[i] - meanDy - ((x[i] - mu) * r) * meanDyXhat);
     }
 }
