@@ -1,0 +1,46 @@
+package layerlab.nn;
+
+import layerlab.backend.cpu.PoolKernels;
+import layerlab.tensor.Tensor;
+
+/**
+ * Global average pooling: the mean of each feature map over all its spatial positions,
+ * y[n,c] = (1/(T·H·W)) · Σ_{t,h,w} x[n,c,t,h,w]; output (N,C,1,1) for rank 4, (N,C,1,1,1) for
+ * rank 5. It is average pooling with one window the size of the map (same walker as
+ * {@link AvgPool}). Backward: every position receives dY[n,c] / (T·H·W).
+ *
+ * <p>PyTorch: {@code nn.AdaptiveAvgPool2d(1)} / {@code nn.AdaptiveAvgPool3d(1)}.
+ */
+public final class GlobalAvgPool implements Layer {
+    private Pooling.Geometry saved; // what backward needs: the input shape and its one window per plane
+
+    @Override
+    public Tensor forward(Tensor x) {
+        Pooling.Geometry g = Pooling.global(this, x.shape());
+        Tensor y = Tensor.zeros(g.outShape());
+        PoolKernels.forward(y.data(), null, x.data(), g.planes(), g.inT(), g.inH(), g.inW(),
+                g.winT(), g.winH(), g.winW(), false, true);
+        saved = g;
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dOut) {
+        Pooling.Geometry g = Layers.saved(this, saved);
+        Pooling.checkDOut(this, g.outShape(), dOut);
+        Tensor dx = Tensor.zeros(g.inShape());
+        PoolKernels.backward(dx.data(), dOut.data(), null, g.planes(), g.inT(), g.inH(), g.inW(),
+                g.winT(), g.winH(), g.winW(), false, true);
+        return dx;
+    }
+
+    @Override
+    public int[] outputShape(int[] inputShape) {
+        return Pooling.global(this, inputShape).outShape();
+    }
+
+    @Override
+    public String toString() {
+        return "GlobalAvgPool()";
+    }
+}

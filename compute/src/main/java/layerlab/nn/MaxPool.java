@@ -1,0 +1,96 @@
+package layerlab.nn;
+
+import layerlab.backend.cpu.PoolKernels;
+import layerlab.tensor.Tensor;
+
+/**
+ * Max pooling (lecture §1): each output element is the maximum of the input over a k×k window
+ * (k×k×k over T,H,W for video), the window moving by the stride. It shrinks the spatial size
+ * and helps against overfitting. Worked example (2×2, stride 2):
+ * [[1,3,2,9],[7,4,1,5],[8,5,2,3],[4,2,1,4]] → [[7,9],[8,4]].
+ *
+ * <p>y[n,c,i,j] = max over (a,b) in window(i,j) of x[n,c,a,b], window(i,j) starting at
+ * (i·s − p, j·s − p); padding counts as −∞. Output size floor((H + 2p − k) / s) + 1, or ceil
+ * with {@code ceilMode} (a window that would start in the right/bottom padding is dropped).
+ * Backward: the whole gradient dY goes to the window's winner; ties go to the first maximum in
+ * row-major window order (as libtorch).
+ *
+ * <p>PyTorch: {@code nn.MaxPool2d(kernel, stride, padding, ceil_mode=…)} on rank 4,
+ * {@code nn.MaxPool3d} on rank 5 (N,C,T,H,W).
+ */
+public final class MaxPool implements Layer {
+    /** kernel, stride ≥ 1; 0 ≤ padding ≤ kernel/2 (PyTorch's rule); ceilMode rounds the output size up. */
+    public record Config(int kernel, int stride, int padding, boolean ceilMode) {
+        public Config {
+            Pooling.checkConfig(Pooling.describe("MaxPool", kernel, stride, padding, ceilMode, ""), kernel, stride, padding);
+        }
+    }
+
+    /** What backward needs: the input shape and each output element's winner. */
+    private record Saved(Pooling.Geometry geometry, int[] argmax) {}
+
+    private final Config config;
+    private Saved saved;
+
+    /** k×k windows, stride s, no padding, floor mode. */
+    public MaxPool(int kernel, int stride) {
+        this(new Config(kernel, stride, 0, false));
+    }
+
+    /** Non-overlapping k×k windows (stride = kernel, as PyTorch's default). */
+    public MaxPool(int kernel) {
+        this(kernel, kernel);
+    }
+
+    public MaxPool(Config config) {
+        this.config = config;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        Pooling.Geometry g = geometry(x.shape());
+        Tensor y = Tensor.zeros(g.outShape());
+        int[] argmax = new int[y.numel()]; // (N,C,outT?,outH,outW): flat index into x of each window's max
+        PoolKernels.forward(y.data(), argmax, x.data(), g.planes(), g.inT(), g.inH(), g.inW(),
+                g.winT(), g.winH(), g.winW(), true, false);
+        saved = new Saved(g, argmax);
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dOut) {
+        Saved s = Layers.saved(this, saved);
+        Pooling.Geometry g = s.geometry();
+        Pooling.checkDOut(this, g.outShape(), dOut);
+        Tensor dx = Tensor.zeros(g.inShape());
+        PoolKernels.backward(dx.data(), dOut.data(), s.argmax(), g.planes(), g.inT(), g.inH(), g.inW(),
+                g.winT(), g.winH(), g.winW(), true, false);
+        return dx;
+    }
+
+    /**
+     * For the last forward, per output element (row-major over the output shape) the flat index
+     * into the input of the window's maximum; null before the first forward.
+     */
+    public int[] lastArgmax() {
+        return saved == null ? null : saved.argmax().clone();
+    }
+
+    @Override
+    public int[] outputShape(int[] inputShape) {
+        return geometry(inputShape).outShape();
+    }
+
+    private Pooling.Geometry geometry(int[] shape) {
+        return Pooling.windows(this, shape, config.kernel(), config.stride(), config.padding(), config.ceilMode());
+    }
+
+    @Override
+    public String toString() {
+        return Pooling.describe("MaxPool", config.kernel(), config.stride(), config.padding(), config.ceilMode(), "");
+    }
+}

@@ -1,0 +1,46 @@
+package layerlab.nn;
+
+import layerlab.backend.cpu.ActivationKernels;
+import layerlab.tensor.Tensor;
+
+/**
+ * SiLU(x) = x·σ(x) (also called swish). Beyond the lecture. PyTorch: {@code torch.nn.SiLU}.
+ *
+ * <p>Backward: dX = dY·σ(x)·(1 + x·(1 − σ(x))).
+ */
+public final class SiLU implements Activation {
+    private Tensor x; // input kept for backward
+
+    @Override
+    public Tensor forward(Tensor x) {
+        Tensor y = x.zerosLike();
+        ActivationKernels.siluForward(y.data(), x.data(), x.numel());
+        this.x = x;
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dOut) {
+        Tensor in = Layers.saved(this, x);
+        Layers.requireSameShape(this, "dOut", in, dOut);
+        Tensor dx = in.zerosLike();
+        ActivationKernels.siluBackward(dx.data(), dOut.data(), in.data(), in.numel());
+        return dx;
+    }
+
+    @Override
+    public float apply(float x) {
+        return x * ActivationKernels.sigmoid(x);
+    }
+
+    @Override
+    public float derivative(float x) {
+        float s = ActivationKernels.sigmoid(x);
+        return s * (1f + x * (1f - s));
+    }
+
+    @Override
+    public String toString() {
+        return "SiLU()";
+    }
+}
