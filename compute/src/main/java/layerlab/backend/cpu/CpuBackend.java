@@ -183,9 +183,17 @@ public final class CpuBackend implements Backend {
 
     // ---- fully connected, softmax, cross entropy ----------------------------------------------
 
+    /** Aᵀ scratch of linearForward, kept per thread and grown as needed (one allocation, not one per call). */
+    private static final ThreadLocal<float[]> TRANSPOSED = ThreadLocal.withInitial(() -> new float[0]);
+
     @Override
     public void linearForward(Tensor y, Tensor x, Tensor a, Tensor bias, int batch, int in, int out) {
-        LinearKernels.linearForward(y.data(), x.data(), a.data(), host(bias), batch, in, out);
+        float[] aT = TRANSPOSED.get();
+        if (aT.length < in * out) {
+            aT = new float[in * out];
+            TRANSPOSED.set(aT);
+        }
+        LinearKernels.linearForward(y.data(), aT, x.data(), a.data(), host(bias), batch, in, out);
     }
 
     @Override
