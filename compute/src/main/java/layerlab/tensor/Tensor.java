@@ -78,6 +78,11 @@ public final class Tensor {
         return new Tensor(new float[Shapes.numel(s)], s, Device.CPU);
     }
 
+    /** A zero tensor on a device: where a layer puts its output, beside its input. */
+    public static Tensor zeros(Device device, int... shape) {
+        return device == Device.CPU ? zeros(shape) : Backends.of(device).zeros(shape);
+    }
+
     public static Tensor ones(int... shape) {
         return full(1f, shape);
     }
