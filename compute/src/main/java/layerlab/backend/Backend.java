@@ -39,6 +39,8 @@ public interface Backend {
     Indices upload(int[] host);
     int[] read(Indices idx);
     void axpy(Tensor y, float a, Tensor x);     // y += a·x (gradient accumulation, SGD)
+    /** count blocks of block values: dst[dstStart + i·dstStride + j] = src[srcStart + i·srcStride + j] (Concat). */
+    void copyBlocks(Tensor dst, int dstStart, int dstStride, Tensor src, int srcStart, int srcStride, int block, int count);
 
     // ---- activations (ActivationKernels) ----
     void reluForward(Tensor y, Tensor x);

@@ -88,6 +88,14 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    @Override
+    public void copyBlocks(Tensor dst, int dstStart, int dstStride, Tensor src, int srcStart, int srcStride, int block,
+                           int count) {
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(src.data(), srcStart + i * srcStride, dst.data(), dstStart + i * dstStride, block);
+        }
+    }
+
     // ---- activations ------------------------------------------------------------------------
 
     @Override

@@ -175,6 +175,14 @@ public final class OpenClBackend implements Backend {
         cl.run1("elementwise", "-DN=" + y.numel(), "axpy", y.numel(), cl.buf(y), a, cl.buf(x));
     }
 
+    @Override
+    public void copyBlocks(Tensor dst, int dstStart, int dstStride, Tensor src, int srcStart, int srcStride, int block,
+                           int count) {
+        long n = (long) block * count;
+        cl.run1("elementwise", "-DN=" + n + " -DBLOCK=" + block, "copy_blocks", n, cl.buf(dst), dstStart, dstStride,
+                cl.buf(src), srcStart, srcStride);
+    }
+
     /** The counter-based uniforms of {@code Rng.uniform(seed, i)} computed on the device. */
     Tensor rngUniform(long seed, int... shape) {
         Tensor y = empty(shape);

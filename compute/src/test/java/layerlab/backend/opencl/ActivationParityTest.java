@@ -99,6 +99,15 @@ class ActivationParityTest {
     }
 
     @Test
+    void copyBlocks() {
+        parity("copyBlocks", 0, (b, on) -> {
+            Tensor dst = on.apply(Tensor.zeros(2, 7, 5, 7));
+            b.copyBlocks(dst, 2 * 35, 7 * 35, on.apply(x), 35, 3 * 35, 2 * 35, 2); // channels 1..2 of x → 2..3 of dst
+            return new Tensor[] {dst};
+        });
+    }
+
+    @Test
     void axpy() {
         parity("axpy", 0, (b, on) -> {
             Tensor y = on.apply(x);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import java.util.function.Supplier;
 import layerlab.nn.AvgPool;
+import layerlab.nn.Concat;
 import layerlab.nn.BatchNorm;
 import layerlab.nn.Conv2d;
 import layerlab.nn.CrossEntropyLoss;
@@ -101,6 +102,8 @@ class DeviceLayersTest {
         same("Conv2d(4,3,3,1,1)", () -> new Conv2d(new Conv2d.Config(4, 3, 3, 1, 1, true, false), 9), X, 2e-5);
         same("Conv2d+WS", () -> new Conv2d(new Conv2d.Config(4, 3, 3, 2, 1, false, true), 9), X, 2e-5);
         same("Residual(ReLU)", () -> new Residual(new ReLU()), X, 0);
+        same("Concat(ReLU, Conv2d)", () -> new Concat(new ReLU(),
+                new Conv2d(new Conv2d.Config(4, 3, 1, 1, 0, true, false), 3)), X, 2e-5);
     }
 
     @Test
