@@ -96,6 +96,11 @@ public interface Backend {
     void groupNormBackward(Tensor dx, Tensor dgamma, Tensor dbeta, Tensor dy, Tensor x, Tensor mean, Tensor rstd,
                            Tensor gamma, int n, int g, int d, int span);
 
+    // ---- optimizer steps (OptimKernels): the parameter p and its state (v, m) updated in place ----
+    void sgdStep(Tensor p, Tensor dp, Tensor v, float lr, float momentum, float weightDecay);
+    void adamStep(Tensor p, Tensor dp, Tensor m, Tensor v, double beta1, double beta2, double stepSize,
+                  double sqrtCorrection2, double eps, double weightDecay);
+
     // ---- convolution (ConvKernels): x (n,c,h,w), w (o,c,k,k), y (n,o,oh,ow); bias may be null ----
     void conv2dForward(Tensor y, Tensor x, Tensor w, Tensor bias,
                        int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow);

@@ -328,6 +328,20 @@ public final class CpuBackend implements Backend {
                 rstd.data(), host(gamma), n, g, d, span);
     }
 
+    // ---- optimizer steps ---------------------------------------------------------------------
+
+    @Override
+    public void sgdStep(Tensor p, Tensor dp, Tensor v, float lr, float momentum, float weightDecay) {
+        OptimKernels.sgdStep(p.data(), dp.data(), v.data(), lr, momentum, weightDecay, p.numel());
+    }
+
+    @Override
+    public void adamStep(Tensor p, Tensor dp, Tensor m, Tensor v, double beta1, double beta2, double stepSize,
+                         double sqrtCorrection2, double eps, double weightDecay) {
+        OptimKernels.adamStep(p.data(), dp.data(), m.data(), v.data(), beta1, beta2, stepSize, sqrtCorrection2, eps,
+                weightDecay, p.numel());
+    }
+
     // ---- convolution --------------------------------------------------------------------------
 
     @Override

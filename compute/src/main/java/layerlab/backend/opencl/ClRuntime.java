@@ -39,6 +39,7 @@ final class ClRuntime {
     final long globalMemory;
     final int computeUnits;
     final int maxWorkGroup;
+    final boolean fp64; // cl_khr_fp64: double arithmetic in kernels
     private final cl_device_id device;
     private final cl_context context;
     private final cl_command_queue queue;
@@ -57,6 +58,7 @@ final class ClRuntime {
         this.globalMemory = deviceLong(device, CL_DEVICE_GLOBAL_MEM_SIZE);
         this.computeUnits = (int) deviceInt(device, CL_DEVICE_MAX_COMPUTE_UNITS);
         this.maxWorkGroup = (int) Math.min(1024, deviceLong(device, CL_DEVICE_MAX_WORK_GROUP_SIZE));
+        this.fp64 = deviceString(device, CL_DEVICE_EXTENSIONS).contains("cl_khr_fp64");
         int[] err = new int[1];
         cl_context_properties props = new cl_context_properties();
         props.addProperty(CL_CONTEXT_PLATFORM, platform);
@@ -244,6 +246,8 @@ final class ClRuntime {
                 status = clSetKernelArg(k, i, Sizeof.cl_int, Pointer.to(new int[] {v}));
             } else if (a instanceof Float v) {
                 status = clSetKernelArg(k, i, Sizeof.cl_float, Pointer.to(new float[] {v}));
+            } else if (a instanceof Double v) {
+                status = clSetKernelArg(k, i, Sizeof.cl_double, Pointer.to(new double[] {v}));
             } else if (a instanceof Long v) {
                 status = clSetKernelArg(k, i, Sizeof.cl_long, Pointer.to(new long[] {v}));
             } else if (a instanceof Local l) {

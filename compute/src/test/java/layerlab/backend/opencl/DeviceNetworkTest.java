@@ -7,6 +7,10 @@ import layerlab.nn.BatchNorm;
 import layerlab.nn.Parameter;
 import layerlab.nn.Sequential;
 import layerlab.nn.Template;
+import layerlab.optim.Adam;
+import layerlab.optim.Optimizer;
+import layerlab.optim.SGD;
+import layerlab.optim.TrainStep;
 import layerlab.oracle.Compare;
 import layerlab.tensor.Device;
 import layerlab.tensor.Tensor;
@@ -50,6 +54,37 @@ class DeviceNetworkTest {
                 Compare.assertClose("template " + p.name() + " #" + i + " grad", p.grad(), pd.get(i).grad().to(Device.CPU), 1e-4);
             }
         }
+    }
+
+    @Test
+    void trainingStepsWithSgdAndAdamOnTheDeviceFollowTheCpu() {
+        ClTests.backend();
+        Tensor x = Tensor.randn(4, 8, 3, 16, 16);
+        int[] labels = {0, 1, 2, 3, 4, 5, 6, 7};
+        for (String opt : new String[] {"SGD", "Adam"}) {
+            Sequential cpu = TEMPLATE.logits();
+            Sequential dev = TEMPLATE.logits();
+            TrainStep tc = new TrainStep(cpu, optimizer(opt, cpu));
+            TrainStep td = new TrainStep(dev, optimizer(opt, dev));
+            Tensor xd = x.to(Device.OPENCL);
+            for (int step = 0; step < 3; step++) {
+                float lc = tc.run(x, labels).loss();
+                float ld = td.run(xd, labels).loss();
+                System.out.printf("%s step %d: loss cpu %.7f opencl %.7f%n", opt, step, lc, ld);
+                assertEquals(lc, ld, 1e-5 * Math.abs(lc), opt + " step " + step);
+            }
+            List<Parameter> pc = cpu.parameters();
+            List<Parameter> pd = dev.parameters();
+            for (int i = 0; i < pc.size(); i++) {
+                assertEquals(Device.OPENCL, pd.get(i).device());
+                Compare.assertClose(opt + " trained " + pc.get(i).name() + " #" + i, pc.get(i).value(),
+                        pd.get(i).value().to(Device.CPU), 1e-4);
+            }
+        }
+    }
+
+    private static Optimizer optimizer(String name, Sequential net) {
+        return name.equals("SGD") ? new SGD(net.parameters(), 0.05, 0.9) : new Adam(net.parameters(), 1e-3);
     }
 
     @Test
