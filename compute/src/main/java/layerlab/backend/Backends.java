@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import layerlab.tensor.Device;
-import layerlab.tensor.Shapes;
 import layerlab.tensor.Tensor;
 
 /**
@@ -118,8 +117,20 @@ public final class Backends {
         return Device.CPU;
     }
 
-    /** "[2, 3] on opencl" — for messages about tensors on the wrong device. */
-    static String where(Tensor t) {
-        return Shapes.str(t.shape()) + " on " + t.device().label();
+    /**
+     * One line per backend: its devices, or why it cannot run here, and which is the default —
+     * what the {@code %device} magic prints.
+     */
+    public static String report() {
+        StringBuilder sb = new StringBuilder();
+        for (Backend b : all().values()) {
+            Optional<String> why = b.unavailableReason();
+            if (why.isPresent()) {
+                sb.append(b.device().label()).append(": unavailable — ").append(why.get()).append('\n');
+            } else {
+                b.devices().forEach(d -> sb.append(d).append('\n'));
+            }
+        }
+        return sb.append("default: ").append(current.label()).toString();
     }
 }

@@ -21,7 +21,12 @@ final class ClBuffer implements DeviceStorage {
         this.owner = owner;
         this.mem = mem;
         this.count = count;
-        CLEANER.register(this, () -> CL.clReleaseMemObject(mem));
+        java.util.concurrent.atomic.AtomicLong live = owner.liveBytes;
+        long bytes = 4L * Math.max(1, count);
+        CLEANER.register(this, () -> {
+            CL.clReleaseMemObject(mem);
+            live.addAndGet(-bytes);
+        });
     }
 
     @Override

@@ -47,6 +47,7 @@ final class ClRuntime {
     private final Map<String, cl_kernel> kernels = new HashMap<>(); // family|defines|name
     private final List<BuildTime> builds = new ArrayList<>();
     final AtomicLong transfers = new AtomicLong();
+    final AtomicLong liveBytes = new AtomicLong(); // allocated and not yet released by the Cleaner
     private volatile boolean released;
 
     private ClRuntime(cl_platform_id platform, cl_device_id device) {
@@ -122,13 +123,32 @@ final class ClRuntime {
         checkAlive();
         int[] err = new int[1];
         long bytes = 4L * Math.max(1, count);
+        // NOTE: device buffers are freed by a Cleaner once their tensor is garbage; the Java heap
+        // does not feel device memory, so collect when half of it is held by buffers
+        if (liveBytes.get() + bytes > globalMemory / 2) {
+            reclaim(0);
+        }
         cl_mem mem = clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, err);
-        if (err[0] == CL_MEM_OBJECT_ALLOCATION_FAILURE || err[0] == CL_OUT_OF_RESOURCES) {
-            System.gc(); // NOTE: device buffers are freed by a Cleaner when their tensor is collected
+        for (int attempt = 1; attempt <= 3 && (err[0] == CL_MEM_OBJECT_ALLOCATION_FAILURE
+                || err[0] == CL_OUT_OF_RESOURCES); attempt++) {
+            reclaim(50L * attempt);
             mem = clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, err);
         }
-        ClException.check(err[0], "clCreateBuffer(" + bytes + " bytes)");
+        ClException.check(err[0], "clCreateBuffer(" + bytes + " bytes, " + liveBytes.get() + " bytes live)");
+        liveBytes.addAndGet(bytes);
         return new ClBuffer(this, mem, count);
+    }
+
+    /** Lets the garbage collector find unreachable device tensors, and the Cleaner release them. */
+    private static void reclaim(long waitMillis) {
+        System.gc();
+        if (waitMillis > 0) {
+            try {
+                Thread.sleep(waitMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     synchronized void write(ClBuffer b, float[] src) {

@@ -19,7 +19,7 @@ public final class JitBench {
     private JitBench() {}
 
     /** One program per kernel family, with the defines the benchmark shapes give it. */
-    static Map<String, String> programs(int wg) {
+    static Map<String, String> programs(int wg, boolean fp64) {
         Map<String, String> m = new java.util.LinkedHashMap<>();
         int n = 32, c = 64, h = 56, w = 56;
         int numel = n * c * h * w;
@@ -32,6 +32,7 @@ public final class JitBench {
         m.put("norm", ClLaunch.defs("NB", n, "C", c, "S", h * w, "WG", wg, "BATCH_STATISTICS", 1));
         m.put("softmax", ClLaunch.defs("OUTER", 256, "LEN", 10, "INNER", 1, "WG", wg));
         m.put("gemm", new ClLinear.Gemm(256, 4096, 4096, false, true, false, true, false, 1, 0, 0, 0).defines());
+        m.put("optim", "-DN=" + numel + " -DREAL_IS_DOUBLE=" + (fp64 ? 1 : 0));
         m.put("conv", ClLaunch.defs("NB", n, "C", c, "H", h, "W", w, "O", c, "KS", 3, "STRIDE", 1, "PAD", 1,
                 "OH", h, "OW", w, "WG", wg));
         return m;
@@ -46,7 +47,7 @@ public final class JitBench {
         System.out.println("device: " + backend.devices().get(0));
         System.out.println("driver disk caches: POCL_KERNEL_CACHE=" + System.getenv("POCL_KERNEL_CACHE")
                 + " CUDA_CACHE_DISABLE=" + System.getenv("CUDA_CACHE_DISABLE"));
-        Map<String, String> programs = programs(new ClLaunch(backend).wg());
+        Map<String, String> programs = programs(new ClLaunch(backend).wg(), rt.fp64);
         // the first build also starts the driver's compiler: measured apart on a one-line program
         System.out.printf(Locale.ROOT, "compiler start-up (first build, elementwise -DN=1): %.1f ms%n",
                 time(() -> rt.program("elementwise", "-DN=1")));

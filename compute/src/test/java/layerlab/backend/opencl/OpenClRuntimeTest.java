@@ -28,6 +28,21 @@ class OpenClRuntimeTest {
     }
 
     @Test
+    void theDefaultDeviceCanBeSelectedAndReported() {
+        ClTests.backend();
+        try {
+            assertEquals(Device.OPENCL, Backends.select(Device.OPENCL));
+            assertEquals(Device.OPENCL, Backends.current());
+            String report = Backends.report();
+            System.out.println(report);
+            assertTrue(report.contains("opencl: ") && report.contains("cpu: ") && report.endsWith("default: opencl"), report);
+        } finally {
+            Backends.select(Device.CPU);
+        }
+        assertEquals(Device.CPU, Backends.current());
+    }
+
+    @Test
     void roundTripKeepsEveryBitAndCountsTwoTransfers() {
         OpenClBackend cl = ClTests.backend();
         Tensor x = Tensor.randn(5, 3, 4, 5);
