@@ -14,7 +14,7 @@ __kernel void relu_backward(__global float* dx, __global const float* dy, __glob
 }
 
 // σ(x) without overflow: e^x ≤ 1 on the negative side
-inline float sigmoid1(float x) {
+float sigmoid1(float x) {
     if (x >= 0.0f) return 1.0f / (1.0f + exp(-x));
     float e = exp(x);
     return e / (1.0f + e);

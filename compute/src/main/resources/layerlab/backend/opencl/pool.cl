@@ -9,7 +9,7 @@
 #define OUT_PLANE (OT * OH * OW)
 
 // the divisor of a mean window: the padded size, or the number of input values under it
-inline int window_count(int ot, int oh, int ow) {
+int window_count(int ot, int oh, int ow) {
     int t0 = ot * ST - PT, h0 = oh * SH - PH, w0 = ow * SW - PW;
     int t1 = min(t0 + KT, IT + PT), h1 = min(h0 + KH, IH + PH), w1 = min(w0 + KW, IW + PW);
 #if COUNT_INCLUDE_PAD
