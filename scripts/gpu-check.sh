@@ -91,7 +91,7 @@ echo "== parity tests on '$PLATFORM'"
 "$JAVA" -Dlayerlab.opencl.platform="$PLATFORM" -jar "$DEV"/lib/junit-platform-console-standalone-1.14.1.jar \
     execute --class-path "$DEV/lib/layerlab-compute.jar:$DEV/lib/layerlab-compute-tests.jar:$(ls "$DEV"/lib/jocl-*.jar)" \
     --select-package layerlab.backend.opencl --include-classname '.*(ParityTest|RuntimeTest|DeviceNetworkTest|DeviceLayersTest)$' \
-    --details=tree --reports-dir "$OUT/junit" --disable-banner
+    --details=tree --reports-dir "$OUT/junit" --disable-banner --disable-ansi-colors
 tests=$?
 
 echo "== benchmark on '$PLATFORM'"
