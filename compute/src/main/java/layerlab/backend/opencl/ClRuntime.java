@@ -65,8 +65,18 @@ final class ClRuntime {
         props.addProperty(CL_CONTEXT_PLATFORM, platform);
         this.context = clCreateContext(props, 1, new cl_device_id[] {device}, null, null, err);
         ClException.check(err[0], "clCreateContext");
-        this.queue = clCreateCommandQueueWithProperties(context, device, new cl_queue_properties(), err);
-        ClException.check(err[0], "clCreateCommandQueueWithProperties");
+        this.queue = createQueue(context, device, deviceVersion);
+    }
+
+    /** An in-order queue; OpenCL 1.x drivers only know the call that 2.0 deprecated. */
+    @SuppressWarnings("deprecation")
+    private static cl_command_queue createQueue(cl_context context, cl_device_id device, String version) {
+        int[] err = new int[1];
+        cl_command_queue q = version.startsWith("OpenCL 1.")
+                ? clCreateCommandQueue(context, device, 0, err)
+                : clCreateCommandQueueWithProperties(context, device, new cl_queue_properties(), err);
+        ClException.check(err[0], "clCreateCommandQueue");
+        return q;
     }
 
     /**
