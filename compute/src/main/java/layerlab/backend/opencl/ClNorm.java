@@ -8,17 +8,38 @@ import layerlab.tensor.Tensor;
 final class ClNorm {
     private static final String F = "norm";
     private final ClLaunch cl;
+    private final OpenClBackend backend;
+    volatile int forcedParts; // tests: chunks per channel (0: chosen for the device)
 
-    ClNorm(ClLaunch cl) {
+    ClNorm(ClLaunch cl, OpenClBackend backend) {
         this.cl = cl;
+        this.backend = backend;
     }
 
     private String bn(int n, int c, int s, boolean batchStatistics) {
-        return defs("NB", n, "C", c, "S", s, "WG", cl.wg(), "BATCH_STATISTICS", batchStatistics);
+        return defs("NB", n, "C", c, "S", s, "WG", cl.wg(), "BATCH_STATISTICS", batchStatistics, "PARTS", parts(n, c, s));
+    }
+
+    /**
+     * Chunks per channel for the statistics: enough work-groups for about 8 per compute unit, each
+     * chunk at least 16 values per work item (a 2-core CPU device gets 1: one group per channel).
+     */
+    private int parts(int n, int c, int s) {
+        if (forcedParts > 0) {
+            return forcedParts;
+        }
+        long perChannel = (long) n * s;
+        int wanted = (8 * cl.rt().computeUnits + c - 1) / c;
+        return (int) Math.max(1, Math.min(wanted, perChannel / (16L * cl.wg())));
     }
 
     void batchNormStats(Tensor mean, Tensor var, Tensor x, int n, int c, int s) {
-        cl.runGroups(F, bn(n, c, s, true), "batch_norm_stats", c, cl.buf(mean), cl.buf(var), cl.buf(x));
+        int parts = parts(n, c, s);
+        Tensor partMean = backend.empty(c * parts);
+        Tensor partM2 = backend.empty(c * parts);
+        String d = bn(n, c, s, true);
+        cl.runGroups(F, d, "batch_norm_partial", c * parts, cl.buf(partMean), cl.buf(partM2), cl.buf(x));
+        cl.run1(F, d, "batch_norm_combine", c, cl.buf(mean), cl.buf(var), cl.buf(partMean), cl.buf(partM2));
     }
 
     void rstd(Tensor rstd, Tensor var, int c, float eps) {

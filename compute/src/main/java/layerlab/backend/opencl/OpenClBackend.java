@@ -30,7 +30,7 @@ public final class OpenClBackend implements Backend {
     private final ClLinear linear = new ClLinear(cl);
     private final ClSoftmax softmax = new ClSoftmax(cl);
     private final ClPool pool = new ClPool(cl);
-    private final ClNorm norm = new ClNorm(cl);
+    private final ClNorm norm = new ClNorm(cl, this);
     private final ClConv conv = new ClConv(cl, linear, this);
 
     @Override
@@ -441,6 +441,11 @@ public final class OpenClBackend implements Backend {
     public void conv2dBackward(Tensor dx, Tensor dw, Tensor dbias, Tensor dy, Tensor x, Tensor w,
                                int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow) {
         conv.backward(dx, dw, dbias, dy, x, w, n, c, h, wd, o, k, stride, pad, oh, ow);
+    }
+
+    /** Tests: how many chunks per channel the batch-norm statistics use (0: chosen for the device). */
+    void statisticsParts(int parts) {
+        norm.forcedParts = parts;
     }
 
     /** The forward algorithm of Conv2d here (im2col + GEMM by default; DIRECT is the slow twin). */

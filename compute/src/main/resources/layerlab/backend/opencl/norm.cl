@@ -10,16 +10,43 @@
 #define FOR_CHANNEL(i) for (int b = 0; b < NB; b++) \
     for (long i = ((long) b * C + c) * S + t, end_ = ((long) b * C + c + 1) * S; i < end_; i += WG)
 
-__kernel void batch_norm_stats(__global float* mean, __global float* var, __global const float* x) {
+// Statistics in two steps, so that a few channels still fill a GPU: each channel's COUNT values
+// are cut into PARTS chunks, one work-group each computing the chunk's mean and Σ(x − mean)²
+// (two passes, the second from cache); then one work item per channel merges its chunks with
+// Chan's pairwise update. With PARTS = 1 this is the CPU's two-pass formula.
+#define VALUES (NB * S)                          // COUNT as an int
+#define CHUNK ((VALUES + PARTS - 1) / PARTS)
+#define AT(j) ((long) ((j) / S * C + c) * S + (j) % S)   // j-th value (j = b·S + i) of channel c
+
+__kernel void batch_norm_partial(__global float* partMean, __global float* partM2, __global const float* x) {
     __local float part[WG];
-    int c = get_group_id(0), t = get_local_id(0);
+    int c = get_group_id(0) / PARTS, p = get_group_id(0) % PARTS, t = get_local_id(0);
+    int j0 = p * CHUNK, j1 = min(j0 + CHUNK, VALUES);
     float s = 0.0f;
-    FOR_CHANNEL(i) s += x[i];
-    float mu = wg_sum(s, part) / COUNT;
+    for (int j = j0 + t; j < j1; j += WG) s += x[AT(j)];
+    float mu = wg_sum(s, part) / max(j1 - j0, 1);
     float q = 0.0f;
-    FOR_CHANNEL(i) { float d = x[i] - mu; q += d * d; }
-    float v = wg_sum(q, part) / COUNT;
-    if (t == 0) { mean[c] = mu; var[c] = v; }
+    for (int j = j0 + t; j < j1; j += WG) { float d = x[AT(j)] - mu; q += d * d; }
+    float m2 = wg_sum(q, part);
+    if (t == 0) { partMean[get_group_id(0)] = mu; partM2[get_group_id(0)] = m2; }
+}
+
+// mean and biased variance of channel c from its chunks: n, μ, M2 merged chunk after chunk
+__kernel void batch_norm_combine(__global float* mean, __global float* var, __global const float* partMean,
+                                 __global const float* partM2) {
+    int c = get_global_id(0);
+    if (c >= C) return;
+    float n = 0.0f, mu = 0.0f, m2 = 0.0f;
+    for (int p = 0; p < PARTS && p * CHUNK < VALUES; p++) {
+        float nb = (float) (min((p + 1) * CHUNK, VALUES) - p * CHUNK);
+        float d = partMean[c * PARTS + p] - mu;
+        float total = n + nb;
+        mu += d * (nb / total);
+        m2 += partM2[c * PARTS + p] + d * d * (n * nb / total);
+        n = total;
+    }
+    mean[c] = mu;
+    var[c] = m2 / COUNT;
 }
 
 __kernel void rstd(__global float* rstd, __global const float* var, float eps) {

@@ -36,6 +36,24 @@ class NormConvParityTest {
     }
 
     @Test
+    void batchNormStatisticsMergedFromChunks() {
+        int n = 5, c = 3, sp = 7 * 9; // 315 values per channel: chunks of uneven size, the last one short
+        Tensor x = Tensor.randn(31, n, c, sp);
+        for (int parts : new int[] {1, 2, 7, 64, 400}) {
+            ClTests.backend().statisticsParts(parts);
+            try {
+                parity("BatchNorm statistics, " + parts + " chunks", 2e-6, (b, on) -> {
+                    Tensor mean = on.apply(Tensor.zeros(c)), var = on.apply(Tensor.zeros(c));
+                    b.batchNormStats(mean, var, on.apply(x), n, c, sp);
+                    return new Tensor[] {mean, var};
+                });
+            } finally {
+                ClTests.backend().statisticsParts(0);
+            }
+        }
+    }
+
+    @Test
     void groupNormAsGroupLayerInstanceNormAndWeightStandardization() {
         // n, groups, d (elements per group), span (γ granularity), affine
         int[][] cases = {{2, 2, 3 * 5 * 5, 25, 1}, {3, 1, 4 * 6, 1, 1}, {2, 4, 7 * 7, 49, 1}, {8, 1, 3 * 3 * 3, 1, 0}};
