@@ -98,13 +98,6 @@ public final class OpenClBackend implements Backend {
         }
     }
 
-    /** Build time of every program compiled so far, "family defines: ms" (JitBench prints them). */
-    public List<String> buildTimes() {
-        return rt().builds().stream()
-                .map(b -> String.format(java.util.Locale.ROOT, "%s %s: %.1f ms", b.key().family(), b.key().defines(), b.millis()))
-                .toList();
-    }
-
     // ---- memory -----------------------------------------------------------------------------
 
     @Override
