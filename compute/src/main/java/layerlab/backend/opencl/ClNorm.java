@@ -53,8 +53,17 @@ final class ClNorm {
 
     void batchNormBackward(Tensor dx, Tensor dgamma, Tensor dbeta, Tensor dy, Tensor x, Tensor mean, Tensor rstd,
                            Tensor gamma, int n, int c, int s, boolean batchStatistics) {
-        cl.runGroups(F, bn(n, c, s, batchStatistics), "batch_norm_backward", c, cl.buf(dx), cl.buf(dgamma),
-                cl.buf(dbeta), cl.buf(dy), cl.buf(x), cl.buf(mean), cl.buf(rstd), cl.buf(gamma));
+        int parts = parts(n, c, s);
+        String d = bn(n, c, s, batchStatistics);
+        Tensor partDy = backend.empty(c * parts);
+        Tensor partDyXhat = backend.empty(c * parts);
+        Tensor means = backend.empty(c, 2); // (C, 2): mean(dy), mean(dy·x̂)
+        cl.runGroups(F, d, "batch_norm_backward_partial", c * parts, cl.buf(partDy), cl.buf(partDyXhat), cl.buf(dy),
+                cl.buf(x), cl.buf(mean), cl.buf(rstd));
+        cl.run1(F, d, "batch_norm_backward_combine", c, cl.buf(dgamma), cl.buf(dbeta), cl.buf(means), cl.buf(partDy),
+                cl.buf(partDyXhat));
+        cl.run1(F, d, "batch_norm_backward_dx", (long) n * c * s, cl.buf(dx), cl.buf(dy), cl.buf(x), cl.buf(mean),
+                cl.buf(rstd), cl.buf(gamma), cl.buf(means));
     }
 
     void runningUpdate(Tensor runMean, Tensor runVar, Tensor mean, Tensor var, int c, float keep, float varScale) {

@@ -6,9 +6,6 @@
 #ifdef S
 // ---- batch norm: x (NB, C, S) -------------------------------------------------------------
 #define COUNT ((long) NB * S)
-// every value of channel c: image by image, the work items striding along the S positions
-#define FOR_CHANNEL(i) for (int b = 0; b < NB; b++) \
-    for (long i = ((long) b * C + c) * S + t, end_ = ((long) b * C + c + 1) * S; i < end_; i += WG)
 
 // Statistics in two steps, so that a few channels still fill a GPU: each channel's COUNT values
 // are cut into PARTS chunks, one work-group each computing the chunk's mean and Σ(x − mean)²
@@ -63,27 +60,51 @@ __kernel void batch_norm_forward(__global float* y, __global const float* x, __g
     y[i] = (x[i] - mean[c]) * (gamma[c] * rstd[c]) + beta[c];
 }
 
-// dβ += Σ dy, dγ += Σ dy·x̂; dx = γ·rstd·(dy − mean(dy) − x̂·mean(dy·x̂)) (BATCH_STATISTICS) or γ·rstd·dy
-__kernel void batch_norm_backward(__global float* dx, __global float* dgamma, __global float* dbeta,
-                                  __global const float* dy, __global const float* x, __global const float* mean,
-                                  __global const float* rstd, __global const float* gamma) {
+// Backward in three steps, chunked like the statistics: (1) per chunk Σ dy and Σ dy·x̂;
+// (2) per channel the totals: dβ += Σ dy, dγ += Σ dy·x̂, and the two means dx needs;
+// (3) per value dx = γ·rstd·(dy − mean(dy) − x̂·mean(dy·x̂)) (BATCH_STATISTICS) or γ·rstd·dy.
+__kernel void batch_norm_backward_partial(__global float* partDy, __global float* partDyXhat,
+                                          __global const float* dy, __global const float* x,
+                                          __global const float* mean, __global const float* rstd) {
     __local float part[WG];
-    int c = get_group_id(0), t = get_local_id(0);
+    int c = get_group_id(0) / PARTS, p = get_group_id(0) % PARTS, t = get_local_id(0);
+    int j0 = p * CHUNK, j1 = min(j0 + CHUNK, VALUES);
     float mu = mean[c], r = rstd[c];
     float sdy = 0.0f, sdyx = 0.0f;
-    FOR_CHANNEL(i) {
+    for (int j = j0 + t; j < j1; j += WG) {
+        long i = AT(j);
         sdy += dy[i];
         sdyx += dy[i] * ((x[i] - mu) * r);
     }
-    float sumDy = wg_sum(sdy, part);
-    float sumDyXhat = wg_sum(sdyx, part);
-    if (t == 0) { dbeta[c] += sumDy; dgamma[c] += sumDyXhat; }
-    float k = gamma[c] * r;
-    float meanDy = BATCH_STATISTICS ? sumDy / COUNT : 0.0f;
-    float meanDyXhat = BATCH_STATISTICS ? sumDyXhat / COUNT : 0.0f;
-    FOR_CHANNEL(i) {
-        dx[i] = k * (dy[i] - meanDy - ((x[i] - mu) * r) * meanDyXhat);
+    sdy = wg_sum(sdy, part);
+    sdyx = wg_sum(sdyx, part);
+    if (t == 0) { partDy[get_group_id(0)] = sdy; partDyXhat[get_group_id(0)] = sdyx; }
+}
+
+// means: (C, 2) = mean(dy), mean(dy·x̂) per channel (0 with running statistics)
+__kernel void batch_norm_backward_combine(__global float* dgamma, __global float* dbeta, __global float* means,
+                                          __global const float* partDy, __global const float* partDyXhat) {
+    int c = get_global_id(0);
+    if (c >= C) return;
+    float sumDy = 0.0f, sumDyXhat = 0.0f;
+    for (int p = 0; p < PARTS; p++) {
+        sumDy += partDy[c * PARTS + p];
+        sumDyXhat += partDyXhat[c * PARTS + p];
     }
+    dbeta[c] += sumDy;
+    dgamma[c] += sumDyXhat;
+    means[2 * c] = BATCH_STATISTICS ? sumDy / COUNT : 0.0f;
+    means[2 * c + 1] = BATCH_STATISTICS ? sumDyXhat / COUNT : 0.0f;
+}
+
+__kernel void batch_norm_backward_dx(__global float* dx, __global const float* dy, __global const float* x,
+                                     __global const float* mean, __global const float* rstd,
+                                     __global const float* gamma, __global const float* means) {
+    long i = get_global_id(0);
+    if (i >= (long) NB * C * S) return;
+    int c = (i / S) % C;
+    float r = rstd[c];
+    dx[i] = gamma[c] * r * (dy[i] - means[2 * c] - ((x[i] - mean[c]) * r) * means[2 * c + 1]);
 }
 
 // run ← keep·run + (1 − keep)·batch; the variance times varScale (1 biased, M/(M−1) unbiased)

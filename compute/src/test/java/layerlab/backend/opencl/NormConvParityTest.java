@@ -39,13 +39,18 @@ class NormConvParityTest {
     void batchNormStatisticsMergedFromChunks() {
         int n = 5, c = 3, sp = 7 * 9; // 315 values per channel: chunks of uneven size, the last one short
         Tensor x = Tensor.randn(31, n, c, sp);
+        Tensor dy = Tensor.randn(32, n, c, sp);
         for (int parts : new int[] {1, 2, 7, 64, 400}) {
             ClTests.backend().statisticsParts(parts);
             try {
-                parity("BatchNorm statistics, " + parts + " chunks", 2e-6, (b, on) -> {
-                    Tensor mean = on.apply(Tensor.zeros(c)), var = on.apply(Tensor.zeros(c));
-                    b.batchNormStats(mean, var, on.apply(x), n, c, sp);
-                    return new Tensor[] {mean, var};
+                parity("BatchNorm statistics and backward, " + parts + " chunks", 2e-6, (b, on) -> {
+                    Tensor xx = on.apply(x), mean = on.apply(Tensor.zeros(c)), var = on.apply(Tensor.zeros(c));
+                    Tensor rstd = mean.zerosLike(), dx = xx.zerosLike(), dg = mean.zerosLike(), db = mean.zerosLike();
+                    b.batchNormStats(mean, var, xx, n, c, sp);
+                    b.rstd(rstd, var, c, 1e-5f);
+                    b.batchNormBackward(dx, dg, db, on.apply(dy), xx, mean, rstd, on.apply(Tensor.rand(33, c)), n, c, sp,
+                            true);
+                    return new Tensor[] {mean, var, dx, dg, db};
                 });
             } finally {
                 ClTests.backend().statisticsParts(0);
