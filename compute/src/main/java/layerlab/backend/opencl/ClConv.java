@@ -57,13 +57,13 @@ final class ClConv {
         }
         Tensor col = backend.empty(n, ckk, p);
         cl.run1(F, d, "im2col", col.numel(), cl.buf(col), cl.buf(x));
-        // dW accumulates image after image: C (O, CKK) += dy[b] (O, P) · col[b] (CKK, P)ᵀ
+        // dW = Σ_b dy[b] (O, P) · col[b] (CKK, P)ᵀ: each image's product in one batched GEMM (all
+        // images in parallel), then the partials summed in image order, as the CPU does
         ClBuffer dyb = cl.buf(dy);
-        ClBuffer colb = cl.buf(col);
-        for (int b = 0; b < n; b++) {
-            gemm.gemm(new ClLinear.Gemm(o, ckk, p, false, true, true, false, false, 1, 0, 0, 0),
-                    cl.buf(dw), dyb, (long) b * o * p, colb, (long) b * ckk * p, null);
-        }
+        Tensor dwPart = backend.empty(n, o, ckk); // (N, O, C·k·k)
+        gemm.gemm(new ClLinear.Gemm(o, ckk, p, false, true, false, false, false, n, (long) o * p, (long) ckk * p,
+                (long) o * ckk), cl.buf(dwPart), dyb, cl.buf(col), null);
+        cl.run1(F, d, "sum_images_accumulate", (long) o * ckk, cl.buf(dw), cl.buf(dwPart));
         Tensor dcol = backend.empty(n, ckk, p);
         gemm.gemm(new ClLinear.Gemm(ckk, p, o, true, false, false, false, false, n, 0, (long) o * p, (long) ckk * p),
                 cl.buf(dcol), cl.buf(w), dyb, null);

@@ -26,15 +26,9 @@ final class ClLinear {
 
     /** C = op(A)·op(B) (+ bias) (+ C), batched: the buffers are offset per batch by the strides. */
     void gemm(Gemm g, ClBuffer c, ClBuffer a, ClBuffer b, ClBuffer bias) {
-        gemm(g, c, a, 0, b, 0, bias);
-    }
-
-    /** The same, with A and B starting {@code offA} and {@code offB} values into their buffers. */
-    void gemm(Gemm g, ClBuffer c, ClBuffer a, long offA, ClBuffer b, long offB, ClBuffer bias) {
         ClRuntime r = cl.rt();
         long[] global = {(long) ceil(g.n(), TS) * LX, (long) ceil(g.m(), TS) * LX, g.batches()};
-        r.launch(r.kernel(F, g.defines(), "gemm"), global, new long[] {LX, LX, 1}, c, a, b, bias == null ? c : bias,
-                offA, offB);
+        r.launch(r.kernel(F, g.defines(), "gemm"), global, new long[] {LX, LX, 1}, c, a, b, bias == null ? c : bias);
     }
 
     private static int ceil(int a, int b) {

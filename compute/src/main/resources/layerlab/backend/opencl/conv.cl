@@ -58,6 +58,16 @@ __kernel void channel_sum_accumulate(__global float* dbias, __global const float
     if (t == 0) dbias[o] += part[0];
 }
 
+// dw[i] += Σ_b part[b][i] over the NB images, in image order (part: (NB, O, CKK))
+__kernel void sum_images_accumulate(__global float* dw, __global const float* part) {
+    int i = get_global_id(0);
+    if (i < O * CKK) {
+        float s = 0.0f;
+        for (int b = 0; b < NB; b++) s += part[(long) b * O * CKK + i];
+        dw[i] += s;
+    }
+}
+
 // The slow twin: one work item per output value, the whole C·KS·KS window in a loop
 __kernel void conv2d_direct(__global float* y, __global const float* x, __global const float* w,
                             __global const float* bias, int hasBias) {

@@ -1,6 +1,5 @@
 // Tiled GEMM: C (M,N) = op(A) (M,K) · op(B) (K,N) [+ bias] [+ C], row-major, batched over
 // dimension 2 of the NDRange (strides SA, SB, SC in elements; 0 = the operand is shared).
-// Kernel arguments offA, offB start A and B further into their buffers (one image of a batch).
 // -D M, N, K; TRANS_A (A stored (K,M)), TRANS_B (B stored (N,K)); ACCUMULATE (C += …);
 // BIAS_COL (bias[j] added, Linear) or BIAS_ROW (bias[i] added, Conv2d); SA, SB, SC.
 //
@@ -26,8 +25,7 @@
 #endif
 
 __kernel __attribute__((reqd_work_group_size(LX, LX, 1)))
-void gemm(__global float* c, __global const float* a, __global const float* b, __global const float* bias,
-          long offA, long offB) {
+void gemm(__global float* c, __global const float* a, __global const float* b, __global const float* bias) {
     __local float As[TK][TS + 1];   // As[p][i]
     __local float Bs[TK][TS + 1];   // Bs[p][j]
     const int tx = get_local_id(0); // columns j
@@ -36,8 +34,8 @@ void gemm(__global float* c, __global const float* a, __global const float* b, _
     const int i0 = get_group_id(1) * TS;
     const int j0 = get_group_id(0) * TS;
     const long batch = get_global_id(2);
-    a += offA + batch * SA;
-    b += offB + batch * SB;
+    a += batch * SA;
+    b += batch * SB;
     c += batch * SC;
 
     float acc[WPT][WPT];
