@@ -3,12 +3,12 @@ package layerlab.backend.opencl;
 import java.lang.ref.Cleaner;
 import layerlab.tensor.Device;
 import layerlab.tensor.DeviceStorage;
-import org.jocl.CL;
 import org.jocl.cl_mem;
 
 /**
  * A device buffer of 4-byte values: a tensor's storage (floats) or an index buffer (ints,
- * e.g. max-pool's argmax). Released by a {@link Cleaner} when nothing refers to it any more.
+ * e.g. max-pool's argmax). When nothing refers to it any more, a {@link Cleaner} hands it to its
+ * runtime, which releases it once no queued kernel can still be using it.
  */
 final class ClBuffer implements DeviceStorage {
     private static final Cleaner CLEANER = Cleaner.create();
@@ -21,12 +21,9 @@ final class ClBuffer implements DeviceStorage {
         this.owner = owner;
         this.mem = mem;
         this.count = count;
-        java.util.concurrent.atomic.AtomicLong live = owner.liveBytes;
         long bytes = 4L * Math.max(1, count);
-        CLEANER.register(this, () -> {
-            CL.clReleaseMemObject(mem);
-            live.addAndGet(-bytes);
-        });
+        // NOTE: not released here — a kernel still queued may use it; the runtime releases it when idle
+        CLEANER.register(this, () -> owner.retire(mem, bytes));
     }
 
     @Override

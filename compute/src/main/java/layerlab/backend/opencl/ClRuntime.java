@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
@@ -32,6 +33,9 @@ final class ClRuntime {
     /** How long a program took to build (for JitBench). */
     record BuildTime(ProgramKey key, double millis) {}
 
+    /** Retired buffers beyond this many bytes are released at the next allocation (after a clFinish). */
+    private static final long RETIRED_LIMIT = 256L << 20;
+
     final String platformName;
     final String deviceName;
     final String deviceType;
@@ -47,7 +51,39 @@ final class ClRuntime {
     private final Map<String, cl_kernel> kernels = new HashMap<>(); // family|defines|name
     private final List<BuildTime> builds = new ArrayList<>();
     final AtomicLong transfers = new AtomicLong();
-    final AtomicLong liveBytes = new AtomicLong(); // allocated and not yet released by the Cleaner
+    final AtomicLong liveBytes = new AtomicLong(); // allocated and not yet released
+    // Buffers whose tensors are garbage (the Cleaner hands them over): released only on this
+    // object's lock when the queue is idle, never while a queued kernel may still use them
+    private final ConcurrentLinkedQueue<Retired> retired = new ConcurrentLinkedQueue<>();
+    private final AtomicLong retiredBytes = new AtomicLong();
+
+    private record Retired(cl_mem mem, long bytes) {}
+
+    /** Called by the Cleaner (any thread) for a buffer no tensor refers to any more. */
+    void retire(cl_mem mem, long bytes) {
+        if (released) { // the queue was drained and is gone: nothing can still use the buffer
+            clReleaseMemObject(mem);
+            liveBytes.addAndGet(-bytes);
+            return;
+        }
+        retired.add(new Retired(mem, bytes));
+        retiredBytes.addAndGet(bytes);
+    }
+
+    /** Releases the retired buffers; waits for the queue first unless it is known to be idle. */
+    private void releaseRetired(boolean queueIdle) {
+        if (retired.isEmpty()) {
+            return;
+        }
+        if (!queueIdle && !released) {
+            clFinish(queue);
+        }
+        for (Retired r; (r = retired.poll()) != null; ) {
+            clReleaseMemObject(r.mem());
+            retiredBytes.addAndGet(-r.bytes());
+            liveBytes.addAndGet(-r.bytes());
+        }
+    }
     private volatile boolean released;
 
     private ClRuntime(cl_platform_id platform, cl_device_id device) {
@@ -133,15 +169,19 @@ final class ClRuntime {
         checkAlive();
         int[] err = new int[1];
         long bytes = 4L * Math.max(1, count);
-        // NOTE: device buffers are freed by a Cleaner once their tensor is garbage; the Java heap
-        // does not feel device memory, so collect when half of it is held by buffers
+        // NOTE: device buffers are freed once their tensor is garbage; the Java heap does not feel
+        // device memory, so collect when half of it is held by buffers
         if (liveBytes.get() + bytes > globalMemory / 2) {
             reclaim(0);
+        }
+        if (retiredBytes.get() > RETIRED_LIMIT || liveBytes.get() + bytes > globalMemory / 2) {
+            releaseRetired(false);
         }
         cl_mem mem = clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, err);
         for (int attempt = 1; attempt <= 3 && (err[0] == CL_MEM_OBJECT_ALLOCATION_FAILURE
                 || err[0] == CL_OUT_OF_RESOURCES); attempt++) {
             reclaim(50L * attempt);
+            releaseRetired(false);
             mem = clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, err);
         }
         ClException.check(err[0], "clCreateBuffer(" + bytes + " bytes, " + liveBytes.get() + " bytes live)");
@@ -180,6 +220,7 @@ final class ClRuntime {
         transfers.incrementAndGet();
         ClException.check(clEnqueueReadBuffer(queue, b.mem, CL_TRUE, 0, 4L * dst.length, Pointer.to(dst), 0, null, null),
                 "clEnqueueReadBuffer");
+        releaseRetired(true); // a blocking read on an in-order queue: everything before it has finished
     }
 
     synchronized void read(ClBuffer b, int[] dst) {
@@ -187,6 +228,7 @@ final class ClRuntime {
         transfers.incrementAndGet();
         ClException.check(clEnqueueReadBuffer(queue, b.mem, CL_TRUE, 0, 4L * dst.length, Pointer.to(dst), 0, null, null),
                 "clEnqueueReadBuffer");
+        releaseRetired(true);
     }
 
     synchronized void fill(ClBuffer b, float value) {
@@ -206,6 +248,7 @@ final class ClRuntime {
     synchronized void finish() {
         checkAlive();
         ClException.check(clFinish(queue), "clFinish");
+        releaseRetired(true);
     }
 
     // ---- programs ---------------------------------------------------------------------------
@@ -312,7 +355,9 @@ final class ClRuntime {
         if (released) {
             return;
         }
+        clFinish(queue);
         released = true;
+        releaseRetired(true);
         kernels.values().forEach(org.jocl.CL::clReleaseKernel);
         programs.values().forEach(org.jocl.CL::clReleaseProgram);
         clReleaseCommandQueue(queue);

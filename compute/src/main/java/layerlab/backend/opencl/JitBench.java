@@ -29,7 +29,7 @@ public final class JitBench {
         m.put("pool", ClLaunch.defs("PLANES", n * c, "IT", 1, "IH", h, "IW", w, "OT", 1, "OH", h / 2, "OW", w / 2,
                 "KT", 1, "KH", 2, "KW", 2, "ST", 1, "SH", 2, "SW", 2, "PT", 0, "PH", 0, "PW", 0, "MAX", 1,
                 "COUNT_INCLUDE_PAD", 1));
-        m.put("norm", ClLaunch.defs("NB", n, "C", c, "S", h * w, "WG", wg, "BATCH_STATISTICS", 1));
+        m.put("norm", ClLaunch.defs("NB", n, "C", c, "S", h * w, "WG", wg, "BATCH_STATISTICS", 1, "PARTS", 1));
         m.put("softmax", ClLaunch.defs("OUTER", 256, "LEN", 10, "INNER", 1, "WG", wg));
         m.put("gemm", new ClLinear.Gemm(256, 4096, 4096, false, true, false, true, false, 1, 0, 0, 0).defines());
         m.put("optim", "-DN=" + numel + " -DREAL_IS_DOUBLE=" + (fp64 ? 1 : 0));

@@ -104,6 +104,29 @@ class OpenClRuntimeTest {
     }
 
     @Test
+    void everyProgramOfJitBenchBuilds() {
+        OpenClBackend cl = ClTests.backend();
+        JitBench.programs(new ClLaunch(cl).wg(), cl.rt().fp64).forEach((family, defines) -> cl.rt().program(family, defines));
+    }
+
+    @Test
+    void garbageBuffersAreReleasedOnceTheQueueIsIdle() {
+        OpenClBackend cl = ClTests.backend();
+        System.gc();
+        cl.finish();
+        long before = cl.rt().liveBytes.get();
+        for (int i = 0; i < 20; i++) {
+            Tensor t = Tensor.zeros(1 << 16).to(Device.OPENCL);
+            cl.reluForward(t.zerosLike(), t);
+        }
+        for (int i = 0; i < 50 && cl.rt().liveBytes.get() > before + (1 << 20); i++) {
+            System.gc();
+            cl.finish(); // releases what the Cleaner retired
+        }
+        assertTrue(cl.rt().liveBytes.get() <= before + (1 << 20), "live bytes " + cl.rt().liveBytes.get());
+    }
+
+    @Test
     void aBrokenKernelReportsItsNameAndTheBuildLog() {
         OpenClBackend cl = ClTests.backend();
         KernelSource.override("broken", "__kernel void broken(__global float* y) { y[0] = undefined_name; }");
