@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Headless Debian {@code chromium} driven from the command line: {@code --dump-dom} gives the DOM
@@ -40,8 +42,12 @@ final class Chromium {
     /** The serialized DOM of {@code html} after load, laid out in a width×height window. */
     String dumpDom(Path html, int width, int height) throws IOException, InterruptedException {
         Path dom = Files.createTempFile(work, "dom-", ".html");
-        run(List.of("--dump-dom", html.toUri().toString()), width, height, dom);
-        return Files.readString(dom, StandardCharsets.UTF_8);
+        try {
+            run(List.of("--dump-dom", html.toUri().toString()), width, height, dom);
+            return Files.readString(dom, StandardCharsets.UTF_8);
+        } finally {
+            Files.deleteIfExists(dom);
+        }
     }
 
     /** A width×height PNG of {@code html} written to {@code png}. */
@@ -71,13 +77,26 @@ final class Chromium {
         } else {
             pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         }
-        Process p = pb.start();
-        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor();
-            throw new IOException("chromium did not finish in " + TIMEOUT_SECONDS + " s: " + cmd + "\n" + tail(log));
+        try {
+            Process p = pb.start();
+            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                throw new IOException("chromium did not finish in " + TIMEOUT_SECONDS + " s: " + cmd + "\n" + tail(log));
+            }
+            if (p.exitValue() != 0) {
+                throw new IOException("chromium exited with " + p.exitValue() + ": " + cmd + "\n" + tail(log));
+            }
+            Files.delete(log);
+        } finally {
+            deleteTree(profile);
         }
-        if (p.exitValue() != 0) {
-            throw new IOException("chromium exited with " + p.exitValue() + ": " + cmd + "\n" + tail(log));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

@@ -9,7 +9,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,11 +39,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class NotebookBrowserTest {
     /** The notebooks checked here (lecture §1 and §2). */
     static final List<String> NOTEBOOKS = List.of("01-pooling", "02-activations");
-    static final int WIDTH = 1280;
-    /** A page taller than this is a notebook to split, not a screenshot to take. */
-    static final int MAX_HEIGHT = 32000;
-    /** Luminance standard deviation (0–255) below which an image's region counts as blank. */
-    static final double MIN_CONTRAST = 8;
 
     private Path out;
     private Chromium chromium;
@@ -120,46 +113,13 @@ class NotebookBrowserTest {
         int expected = imageOutputs(out.resolve(name + ".ipynb"));
         assertTrue(expected > 0, name + ": the executed notebook has no image outputs");
 
-        Path page = out.resolve(name + ".probe.html");
-        Files.writeString(page, ImageProbe.inject(Files.readString(html, StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
-        int height = ImageProbe.parse(chromium.dumpDom(page, WIDTH, 1000)).pageHeight();
-        assertTrue(height > 0 && height <= MAX_HEIGHT, name + ": page height " + height + " px, expected 1…" + MAX_HEIGHT);
-        ImageProbe.Report report = ImageProbe.parse(chromium.dumpDom(page, WIDTH, height));
-        Path png = out.resolve(name + ".png");
-        chromium.screenshot(page, WIDTH, height, png);
-
-        assertTrue(report.images().size() >= expected, name + ": " + expected + " image outputs in the notebook, "
-                + report.images().size() + " <img> on the page");
-        BufferedImage shot = ImageIO.read(png.toFile());
-        assertNotNull(shot, "not a PNG: " + png);
-        assertEquals(WIDTH, shot.getWidth(), "screenshot width");
-        assertEquals(height, shot.getHeight(), "screenshot height");
-        List<String> problems = new ArrayList<>();
-        double lowest = Double.MAX_VALUE;
-        for (ImageProbe.Img im : report.images()) {
-            if (!im.decoded()) {
-                problems.add("image " + im.index() + " not decoded: " + im);
-                continue;
-            }
-            if (im.width() < 16 || im.height() < 16) {
-                problems.add("image " + im.index() + " drawn too small: " + im);
-                continue;
-            }
-            if (im.x() < 0 || im.y() < 0 || im.x() + im.width() > shot.getWidth() || im.y() + im.height() > shot.getHeight()) {
-                problems.add("image " + im.index() + " outside the screenshot: " + im);
-                continue;
-            }
-            double contrast = luminanceStd(shot, im.x(), im.y(), im.width(), im.height());
-            lowest = Math.min(lowest, contrast);
-            if (contrast < MIN_CONTRAST) {
-                problems.add(String.format("image %d blank in the screenshot (luminance std %.2f < %.0f): %s",
-                        im.index(), contrast, MIN_CONTRAST, im));
-            }
-        }
+        PageCheck.Result r = PageCheck.run(chromium, html, out.resolve(name + ".png"));
+        assertTrue(r.report().images().size() >= expected, name + ": " + expected + " image outputs in the notebook, "
+                + r.report().images().size() + " <img> on the page");
         System.out.printf("%s: %d images decoded and visible (lowest luminance std %.1f); page %d px; screenshot %s%n",
-                name, report.images().size(), lowest, height, png);
-        if (!problems.isEmpty()) {
-            fail(name + ": " + String.join("\n", problems));
+                name, r.report().images().size(), r.lowestContrast(), r.report().pageHeight(), r.screenshot());
+        if (!r.problems().isEmpty()) {
+            fail(name + ": " + String.join("\n", r.problems()));
         }
     }
 
@@ -198,22 +158,5 @@ class NotebookBrowserTest {
         StringBuilder sb = new StringBuilder();
         e.getAsJsonArray().forEach(s -> sb.append(s.getAsString()));
         return sb.toString();
-    }
-
-    /** Standard deviation of the luminance (0–255) over a rectangle of the screenshot. */
-    static double luminanceStd(BufferedImage img, int x0, int y0, int w, int h) {
-        double sum = 0;
-        double sumSq = 0;
-        for (int y = y0; y < y0 + h; y++) {
-            for (int x = x0; x < x0 + w; x++) {
-                int rgb = img.getRGB(x, y);
-                double l = 0.299 * ((rgb >> 16) & 0xff) + 0.587 * ((rgb >> 8) & 0xff) + 0.114 * (rgb & 0xff);
-                sum += l;
-                sumSq += l * l;
-            }
-        }
-        double n = (double) w * h;
-        double mean = sum / n;
-        return Math.sqrt(Math.max(0, sumSq / n - mean * mean));
     }
 }
