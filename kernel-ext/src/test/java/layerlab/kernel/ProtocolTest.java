@@ -1,0 +1,475 @@
+package layerlab.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The kernel driven by a real Jupyter client: Debian's {@code jupyter_client} on
+ * {@code /usr/bin/python3} runs {@code src/test/python/protocol_probe.py}, which starts the kernel
+ * from a kernelspec and records every answer; the assertions are here.
+ *
+ * <p>Kernel: the installed kernelspec named by {@code -Dlayerlab.kernelspec=layerlab} (as
+ * {@code ./lab test} does), else a temporary kernelspec that runs this module's classes with the
+ * test's own JVM. No Python or no jupyter_client is a failure, not a skip.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProtocolTest {
+    private JsonObject obs;
+    private String kernelLog;
+
+    @BeforeAll
+    void probe() throws Exception {
+        Path dir = Files.createTempDirectory("layerlab-probe");
+        String python = System.getProperty("layerlab.python", "/usr/bin/python3");
+        String kernelName = System.getProperty("layerlab.kernelspec", "");
+        ProcessBuilder pb = new ProcessBuilder();
+        if (kernelName.isBlank()) {
+            kernelName = "layerlab-test";
+            Path spec = dir.resolve("kernels").resolve(kernelName);
+            Files.createDirectories(spec);
+            JsonArray argv = new JsonArray();
+            argv.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+            for (String flag : System.getProperty("layerlab.kernel.jvmflags", "-Djava.awt.headless=true").split("\\s+")) {
+                if (!flag.isBlank()) {
+                    argv.add(flag);
+                }
+            }
+            argv.add("-cp");
+            argv.add(System.getProperty("java.class.path"));
+            argv.add("layerlab.kernel.LabKernel");
+            argv.add("{connection_file}");
+            JsonObject kj = new JsonObject();
+            kj.add("argv", argv);
+            kj.addProperty("display_name", "layerlab (test)");
+            kj.addProperty("language", "java");
+            kj.addProperty("interrupt_mode", "message");
+            Files.writeString(spec.resolve("kernel.json"), kj.toString(), StandardCharsets.UTF_8);
+            pb.environment().put("JUPYTER_PATH", dir.toString());
+        }
+        Path out = dir.resolve("observations.json");
+        Path log = dir.resolve("kernel.log");
+        Path probeOut = dir.resolve("probe-output.txt");
+        pb.environment().put("LAYERLAB_LOG", log.toString());
+        pb.command(python, Paths.get("src", "test", "python", "protocol_probe.py").toAbsolutePath().toString(),
+                kernelName, out.toString());
+        pb.redirectErrorStream(true).redirectOutput(probeOut.toFile());
+        Process p = pb.start();
+        boolean done = p.waitFor(10, TimeUnit.MINUTES);
+        if (!done) {
+            p.destroyForcibly();
+        }
+        String probeText = Files.exists(probeOut) ? Files.readString(probeOut) : "";
+        String logText = Files.exists(log) ? Files.readString(log) : "(no kernel log)";
+        kernelLog = logText;
+        assertTrue(done, "protocol probe did not finish in 10 minutes\n" + probeText);
+        assertTrue(Files.exists(out), "protocol probe wrote no observations (is /usr/bin/python3 with jupyter_client installed?)\n"
+                + probeText + "\nkernel log:\n" + logText);
+        obs = JsonParser.parseString(Files.readString(out)).getAsJsonObject();
+        assertFalse(obs.has("probe_error"), () -> "probe failed: " + obs.get("probe_error").getAsString() + "\nkernel log:\n" + logText);
+        System.out.printf("kernel %s: start-up (launch -> kernel_info_reply) %.2f s%n", kernelName,
+                obs.get("startup_seconds").getAsDouble());
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private JsonObject probe(String key) {
+        JsonElement e = obs.get(key);
+        assertNotNull(e, "no observation " + key);
+        return e.getAsJsonObject();
+    }
+
+    private List<JsonObject> outputs(String key, String type) {
+        List<JsonObject> out = new ArrayList<>();
+        for (JsonElement e : probe(key).getAsJsonArray("outputs")) {
+            JsonObject o = e.getAsJsonObject();
+            if (o.get("type").getAsString().equals(type)) {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+
+    private JsonObject reply(String key) {
+        JsonElement r = probe(key).get("reply");
+        assertTrue(r != null && r.isJsonObject(), key + ": no reply");
+        return r.getAsJsonObject().getAsJsonObject("content");
+    }
+
+    private String result(String key) {
+        List<JsonObject> r = outputs(key, "execute_result");
+        assertEquals(1, r.size(), key + ": expected one execute_result, got " + probe(key));
+        return r.get(0).getAsJsonObject("content").getAsJsonObject("data").get("text/plain").getAsString();
+    }
+
+    private String stdout(String key) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonObject s : outputs(key, "stream")) {
+            JsonObject c = s.getAsJsonObject("content");
+            if (c.get("name").getAsString().equals("stdout")) {
+                sb.append(c.get("text").getAsString());
+            }
+        }
+        return sb.toString();
+    }
+
+    private JsonObject error(String key) {
+        List<JsonObject> errs = outputs(key, "error");
+        assertEquals(1, errs.size(), key + ": expected one error output, got " + probe(key));
+        assertEquals("error", reply(key).get("status").getAsString(), key + ": reply status");
+        return errs.get(0).getAsJsonObject("content");
+    }
+
+    private void assertOk(String key) {
+        assertEquals("ok", reply(key).get("status").getAsString(), key + ": " + probe(key));
+        assertTrue(outputs(key, "error").isEmpty(), key + ": unexpected error output " + probe(key));
+    }
+
+    private static String traceback(JsonObject error) {
+        StringBuilder sb = new StringBuilder();
+        error.getAsJsonArray("traceback").forEach(l -> sb.append(l.getAsString()).append('\n'));
+        return sb.toString();
+    }
+
+    // ------------------------------------------------------------------ kernel info
+
+    @Test
+    void kernelInfoReplyCarriesStatusLanguageInfoBannerAndHelpLinks() {
+        JsonObject c = obs.getAsJsonObject("kernel_info").getAsJsonObject("content");
+        assertEquals("ok", c.get("status").getAsString());
+        assertEquals("5.3", c.get("protocol_version").getAsString());
+        JsonObject li = c.getAsJsonObject("language_info");
+        assertEquals("java", li.get("name").getAsString());
+        assertEquals(Runtime.version().toString(), li.get("version").getAsString(), "the kernel runs on the test's JDK");
+        assertEquals("text/x-java-source", li.get("mimetype").getAsString());
+        assertEquals(".java", li.get("file_extension").getAsString());
+        assertEquals("text/x-java", li.get("codemirror_mode").getAsString());
+        assertEquals("java", li.get("pygments_lexer").getAsString());
+        assertTrue(c.get("banner").getAsString().contains("layerlab"));
+        assertFalse(c.getAsJsonArray("help_links").isEmpty());
+        assertEquals("message", probe("kernelspec").get("interrupt_mode").getAsString());
+    }
+
+    // ------------------------------------------------------------------ execute
+
+    @Test
+    void expressionValueIsAnExecuteResult() {
+        assertEquals("3", result("expr"));
+        assertOk("expr");
+        assertEquals("text", result("string_value"));
+    }
+
+    @Test
+    void multiStatementCellsDeclarationsAndRedefinitions() {
+        assertEquals("hi x 11", result("multi"));
+        assertEquals("hello y 7", result("redefine"), "int a and greet(String) redefined");
+        assertTrue(outputs("declaration_only", "execute_result").isEmpty(), "a declaration shows no value");
+        assertOk("declaration_only");
+    }
+
+    @Test
+    void startImportsLetACellMakeATensor() {
+        assertEquals("[2, 3, 4, 4]", result("tensor"));
+    }
+
+    @Test
+    void outputIsStreamedWhileTheCellRuns() {
+        List<JsonObject> streams = outputs("stream", "stream");
+        assertEquals(3, streams.size(), "one stream message per line printed a second apart: " + streams);
+        double end = probe("stream").getAsJsonObject("reply").get("t").getAsDouble();
+        for (int i = 0; i < 3; i++) {
+            assertEquals("tick " + i + "\n", streams.get(i).getAsJsonObject("content").get("text").getAsString());
+        }
+        double first = streams.get(0).get("t").getAsDouble();
+        double second = streams.get(1).get("t").getAsDouble();
+        assertTrue(end - first > 2.0, "first line arrived " + (end - first) + " s before the cell ended; expected > 2 s");
+        assertTrue(second - first > 0.7, "lines arrived " + (second - first) + " s apart; expected about 1 s");
+    }
+
+    @Test
+    void stderrCarriesOnlyWhatTheCellPrinted() {
+        List<String> err = new ArrayList<>();
+        for (String key : obs.keySet()) {
+            JsonElement e = obs.get(key);
+            if (!e.isJsonObject() || !e.getAsJsonObject().has("outputs")) {
+                continue;
+            }
+            for (JsonObject s : outputs(key, "stream")) {
+                JsonObject c = s.getAsJsonObject("content");
+                if (c.get("name").getAsString().equals("stderr")) {
+                    err.add(key + ": " + c.get("text").getAsString());
+                }
+            }
+        }
+        assertEquals(List.of("stderr: to stderr\n"), err);
+        assertEquals("to stdout\n", stdout("stderr"));
+    }
+
+    @Test
+    void libraryLoggingGoesToTheLogFileNotToTheCell() {
+        assertOk("slf4j");
+        assertTrue(outputs("slf4j", "stream").isEmpty(), "logging reached the notebook: " + probe("slf4j"));
+        assertTrue(kernelLog.contains("a library warning, marker 7f3a"), "SLF4J message not in the kernel log");
+        assertTrue(kernelLog.contains("a JUL message, marker 9c1e"), "JUL message not in the kernel log");
+    }
+
+    // ------------------------------------------------------------------ errors
+
+    @Test
+    void compileErrorIsAnErrorOutputWithTheJavaMessage() {
+        JsonObject e = error("compile_error");
+        assertEquals("CompilationError", e.get("ename").getAsString());
+        assertTrue(e.get("evalue").getAsString().contains("incompatible types"), e.toString());
+        String tb = traceback(e);
+        assertTrue(tb.contains("int bad = \"s\";") && tb.contains("^^^"), tb);
+        String tb5 = traceback(error("compile_error_line"));
+        assertTrue(tb5.contains("   5 | int bad2 = \"s\";"), "line number in the cell, not in the snippet:\n" + tb5);
+    }
+
+    @Test
+    void exceptionIsAnErrorOutputWithATrimmedStackTrace() {
+        JsonObject e = error("exception");
+        assertEquals("java.lang.NumberFormatException", e.get("ename").getAsString());
+        assertTrue(e.get("evalue").getAsString().contains("\"abc\""), e.toString());
+        String tb = traceback(e);
+        assertTrue(tb.contains("at java.base/java.lang.Integer.parseInt"), tb);
+        assertTrue(tb.contains("at parse(cell snippet"), tb);
+        for (String internal : List.of("jdk.jshell", "layerlab.kernel", "java.lang.reflect", "jdk.internal.reflect")) {
+            assertFalse(tb.contains(internal), "traceback shows " + internal + " frames:\n" + tb);
+        }
+    }
+
+    @Test
+    void kernelKeepsWorkingAfterErrors() {
+        assertEquals("42", result("recovery"));
+        assertEquals("2", result("final"));
+    }
+
+    @Test
+    void aFailedCellAbortsTheCellsQueuedBehindItUnlessStopOnErrorIsOff() {
+        assertEquals("java.lang.IllegalStateException", error("abort_first").get("ename").getAsString());
+        assertEquals("aborted", reply("abort_queued").get("status").getAsString());
+        assertTrue(outputs("abort_queued", "execute_result").isEmpty(), "an aborted cell ran: " + probe("abort_queued"));
+        error("noabort_first");
+        assertEquals("queued cell ran", result("noabort_queued"));
+    }
+
+    // ------------------------------------------------------------------ interrupt
+
+    @ParameterizedTest
+    @ValueSource(strings = {"busy", "sleep", "library"})
+    void interruptStopsTheCellWithinTwoSecondsAndLeavesNoThread(String kind) {
+        JsonObject e = error("interrupt_" + kind);
+        assertEquals("Interrupted", e.get("ename").getAsString());
+        assertTrue(e.get("evalue").getAsString().contains("interrupted"), e.toString());
+        double seconds = probe("interrupt_" + kind).get("stop_seconds").getAsDouble();
+        assertTrue(seconds < 2.0, kind + ": cell ended " + seconds + " s after the interrupt");
+        assertEquals("[]", result("threads_after_" + kind), "threads still running cell or Parallel code");
+        assertEquals("42", result("after_" + kind));
+    }
+
+    // ------------------------------------------------------------------ signatures
+
+    private void assertRejectedThenServed(String key, String channelName) {
+        JsonObject o = probe(key);
+        String bad = o.get("bad_id").getAsString();
+        String good = o.get("good_id").getAsString();
+        int goodReplies = 0;
+        for (JsonElement r : o.getAsJsonArray("replies")) {
+            String parent = r.getAsJsonObject().get("parent_id").getAsString();
+            assertFalse(parent.equals(bad), channelName + ": the kernel answered a message it should have rejected");
+            if (parent.equals(good)) {
+                goodReplies++;
+                assertEquals("kernel_info_reply", r.getAsJsonObject().get("type").getAsString());
+            }
+        }
+        assertEquals(1, goodReplies, channelName + ": the valid message after the rejected one was not answered: " + o);
+    }
+
+    @Test
+    void wrongSignatureIsRejectedAndTheNextMessageAnswered() {
+        assertRejectedThenServed("bad_signature", "shell");
+        assertRejectedThenServed("control_bad_signature", "control");
+        assertEquals("still here", result("after_bad_signatures"));
+    }
+
+    @Test
+    void missingSignatureIsRejectedAndTheNextMessageAnswered() {
+        assertRejectedThenServed("missing_signature", "shell");
+    }
+
+    // ------------------------------------------------------------------ completion, inspection
+
+    @Test
+    void completionOfSystemOutPri() {
+        JsonObject c = obs.getAsJsonObject("complete").getAsJsonObject("content");
+        List<String> matches = new ArrayList<>();
+        c.getAsJsonArray("matches").forEach(m -> matches.add(m.getAsString()));
+        assertTrue(matches.containsAll(List.of("print", "printf", "println")), matches.toString());
+        assertEquals(11, c.get("cursor_start").getAsInt());
+        assertEquals(14, c.get("cursor_end").getAsInt());
+        JsonObject m = obs.getAsJsonObject("complete_multi").getAsJsonObject("content");
+        assertEquals(22, m.get("cursor_start").getAsInt(), "completion in the second snippet of a cell");
+        assertTrue(m.getAsJsonArray("matches").toString().contains("println"));
+    }
+
+    @Test
+    void inspectShowsTheSignature() {
+        JsonObject c = obs.getAsJsonObject("inspect").getAsJsonObject("content");
+        assertTrue(c.get("found").getAsBoolean());
+        String text = c.getAsJsonObject("data").get("text/plain").getAsString();
+        assertTrue(text.contains("void PrintStream.println(String x)"), text);
+        JsonObject mid = obs.getAsJsonObject("inspect_mid").getAsJsonObject("content");
+        assertTrue(mid.getAsJsonObject("data").get("text/plain").getAsString().contains("Math.max(int a, int b)"));
+        JsonObject var = obs.getAsJsonObject("inspect_var").getAsJsonObject("content");
+        assertTrue(var.getAsJsonObject("data").get("text/plain").getAsString().startsWith("Tensor x = Tensor[2, 3, 4, 4]"), var.toString());
+    }
+
+    @Test
+    void isCompleteSaysIncompleteWithAnIndentForAnOpenBrace() {
+        JsonObject inc = obs.getAsJsonObject("is_complete_incomplete").getAsJsonObject("content");
+        assertEquals("incomplete", inc.get("status").getAsString());
+        assertEquals("    ", inc.get("indent").getAsString());
+        JsonObject nested = obs.getAsJsonObject("is_complete_nested").getAsJsonObject("content");
+        assertEquals("        ", nested.get("indent").getAsString());
+        assertEquals("complete", obs.getAsJsonObject("is_complete_complete").getAsJsonObject("content").get("status").getAsString());
+    }
+
+    // ------------------------------------------------------------------ display
+
+    @Test
+    void displayAndUpdateDisplayShareAnId() {
+        List<JsonObject> d = outputs("display", "display_data");
+        List<JsonObject> u = outputs("display", "update_display_data");
+        assertEquals(1, d.size());
+        assertEquals(1, u.size());
+        JsonObject dc = d.get(0).getAsJsonObject("content");
+        JsonObject uc = u.get(0).getAsJsonObject("content");
+        assertEquals("first", dc.getAsJsonObject("data").get("text/plain").getAsString());
+        assertEquals("second", uc.getAsJsonObject("data").get("text/plain").getAsString());
+        String id = dc.getAsJsonObject("transient").get("display_id").getAsString();
+        assertFalse(id.isEmpty());
+        assertEquals(id, uc.getAsJsonObject("transient").get("display_id").getAsString());
+        assertEquals(id, result("display"), "display(...) returns the display id");
+    }
+
+    @Test
+    void bufferedImageRendersAsPng() {
+        JsonObject data = outputs("image", "execute_result").get(0).getAsJsonObject("content").getAsJsonObject("data");
+        byte[] png = Base64.getDecoder().decode(data.get("image/png").getAsString());
+        assertEquals((byte) 0x89, png[0]);
+        assertEquals("PNG", new String(png, 1, 3, StandardCharsets.US_ASCII));
+        assertEquals("BufferedImage 4×3", data.get("text/plain").getAsString());
+    }
+
+    @Test
+    void displayDataRendersAsItself() {
+        JsonObject data = outputs("display_data", "execute_result").get(0).getAsJsonObject("content").getAsJsonObject("data");
+        assertEquals("<b>bold</b>", data.get("text/html").getAsString());
+        assertEquals("plain", data.get("text/plain").getAsString());
+    }
+
+    @Test
+    void displayDataRenderableRendersItself() {
+        JsonObject data = outputs("renderable", "execute_result").get(0).getAsJsonObject("content").getAsJsonObject("data");
+        assertEquals("<i>fancy</i>", data.get("text/html").getAsString());
+    }
+
+    @Test
+    void systemInAsksTheFrontEnd() {
+        JsonObject req = probe("stdin_request");
+        assertEquals("input_request", req.get("type").getAsString());
+        assertEquals(req.get("sent_id").getAsString(), req.get("parent").getAsString());
+        assertEquals("typed text!", result("stdin"));
+    }
+
+    @Test
+    void shutdownRequestEndsTheKernelProcess() {
+        double s = obs.get("shutdown_seconds").getAsDouble();
+        assertTrue(s < 3.0, "the kernel took " + s + " s to exit after shutdown_request (the client kills it after 5 s)");
+    }
+
+    // ------------------------------------------------------------------ magics
+
+    @Test
+    void classpathAddsAFolderUnderHome() {
+        assertTrue(result("classpath_setup").endsWith(" 0"), "javac in the cell failed: " + probe("classpath_setup"));
+        assertOk("classpath_add");
+        assertTrue(stdout("classpath_add").startsWith("added to the class path: " + System.getProperty("user.home")), stdout("classpath_add"));
+        assertEquals("hi from the class path", result("classpath_use"));
+    }
+
+    private static final String TIME = "[0-9.]+ (ns|µs|ms|s)";
+
+    @Test
+    void timeitReportsMedianAndSpreadInIPythonsStyle() {
+        assertOk("timeit");
+        assertTrue(stdout("timeit").matches(TIME + " ± " + TIME
+                + " per loop \\(median ± std\\. dev\\. of 3 runs, 100 loops each\\)\n"), stdout("timeit"));
+        assertTrue(stdout("timeit_auto").matches(TIME + " ± " + TIME
+                + " per loop \\(median ± std\\. dev\\. of 7 runs, [0-9]+ loops each\\)\n"), stdout("timeit_auto"));
+        assertTrue(stdout("timeit_statement").matches("(?s).*of 2 runs, [0-9]+ loops each\\)\n"), stdout("timeit_statement"));
+        assertTrue(stdout("timeit_cell").matches("(?s).*of 2 runs, 5 loops each\\)\n"), stdout("timeit_cell"));
+        assertTrue(stdout("timeit_compact").endsWith("of 2 runs, 10 loops each)\n"), stdout("timeit_compact"));
+        assertTrue(error("timeit_bad_option").get("evalue").getAsString().contains("unknown option -q"));
+        JsonObject bad = error("timeit_bad");
+        assertEquals("UsageError", bad.get("ename").getAsString());
+        assertTrue(bad.get("evalue").getAsString().contains("usage: %timeit"), bad.toString());
+    }
+
+    @Test
+    void unknownMagicIsAnErrorListingTheAvailableOnes() {
+        JsonObject e = error("unknown_magic");
+        assertEquals("UsageError", e.get("ename").getAsString());
+        String v = e.get("evalue").getAsString();
+        for (String s : List.of("%nosuchmagic", "%classpath", "%timeit", "%seed", "%device", "%%timeit")) {
+            assertTrue(v.contains(s), v);
+        }
+    }
+
+    @Test
+    void classpathWithAMissingPathIsAClearError() {
+        JsonObject e = error("classpath_missing");
+        String v = e.get("evalue").getAsString();
+        assertTrue(v.contains("no such file or folder: " + new File("/no/such/place/lib.jar").getPath()), v);
+        assertTrue(v.contains("usage: %classpath"), v);
+    }
+
+    @Test
+    void seedSetsTheLabsSeedsAndRejectsBadArguments() {
+        assertEquals("7", result("seed"));
+        assertTrue(stdout("seed").contains("seed set to 7"));
+        JsonObject e = error("seed_bad");
+        assertTrue(e.get("evalue").getAsString().contains("'seven'") && e.get("evalue").getAsString().contains("usage: %seed"));
+    }
+
+    @Test
+    void deviceListsTheCpuAndSaysWhyOnlyIt() {
+        String list = stdout("device");
+        assertTrue(list.contains("* cpu"), list);
+        assertTrue(list.contains("only the cpu is listed"), list);
+        assertTrue(stdout("device_cpu").startsWith("device: cpu"));
+        JsonObject e = error("device_bad");
+        assertTrue(e.get("evalue").getAsString().contains("unknown device 'tpu'"), e.toString());
+    }
+}
