@@ -1,6 +1,6 @@
 package layerlab.nn;
 
-import layerlab.backend.cpu.PoolKernels;
+import layerlab.backend.Backends;
 import layerlab.tensor.Tensor;
 
 /**
@@ -55,9 +55,9 @@ public final class AvgPool implements Layer {
     @Override
     public Tensor forward(Tensor x) {
         Pooling.Geometry g = geometry(x.shape());
-        Tensor y = Tensor.zeros(g.outShape());
-        PoolKernels.forward(y.data(), null, x.data(), g.planes(), g.inT(), g.inH(), g.inW(),
-                g.winT(), g.winH(), g.winW(), false, config.countIncludePad());
+        Tensor y = Tensor.zeros(x.device(), g.outShape());
+        Backends.of(x).poolForward(y, null, x, Pooling.spec(g, config.kernel(), config.stride(), config.padding()),
+                false, config.countIncludePad());
         saved = g;
         return y;
     }
@@ -66,9 +66,9 @@ public final class AvgPool implements Layer {
     public Tensor backward(Tensor dOut) {
         Pooling.Geometry g = Layers.saved(this, saved);
         Pooling.checkDOut(this, g.outShape(), dOut);
-        Tensor dx = Tensor.zeros(g.inShape());
-        PoolKernels.backward(dx.data(), dOut.data(), null, g.planes(), g.inT(), g.inH(), g.inW(),
-                g.winT(), g.winH(), g.winW(), false, config.countIncludePad());
+        Tensor dx = Tensor.zeros(dOut.device(), g.inShape());
+        Backends.of(dOut).poolBackward(dx, dOut, null, Pooling.spec(g, config.kernel(), config.stride(),
+                config.padding()), false, config.countIncludePad());
         return dx;
     }
 

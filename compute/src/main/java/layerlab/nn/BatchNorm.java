@@ -1,7 +1,8 @@
 package layerlab.nn;
 
 import java.util.List;
-import layerlab.backend.cpu.NormKernels;
+import layerlab.backend.Backend;
+import layerlab.backend.Backends;
 import layerlab.tensor.Shapes;
 import layerlab.tensor.Tensor;
 
@@ -43,7 +44,7 @@ public final class BatchNorm implements Layer {
     }
 
     /** What backward needs: the input, the statistics it was normalized with, and which ones. */
-    private record Saved(Tensor x, float[] mean, float[] rstd, boolean batchStatistics) {}
+    private record Saved(Tensor x, Tensor mean, Tensor rstd, boolean batchStatistics) {}
 
     private final Config config;
     private final Parameter gamma;       // (C), init 1
@@ -78,28 +79,29 @@ public final class BatchNorm implements Layer {
         int n = x.size(0);
         int c = x.size(1);
         int s = x.numel() / (n * c); // spatial size: 1, H·W or T·H·W
-        float[] mean;
-        float[] var;
+        Parameter.follow(x, parameters());
+        Backend be = Backends.of(x);
+        Tensor mean; // (C)
+        Tensor var;  // (C)
         if (training) {
             Layers.require(this, (long) n * s > 1, "expected more than 1 value per channel when training, got input shape "
                     + Shapes.str(x.shape()) + " (use eval mode, train(false), for a single value)");
-            mean = new float[c];
-            var = new float[c];
-            NormKernels.batchNormStats(mean, var, x.data(), n, c, s);
+            mean = Tensor.zeros(x.device(), c);
+            var = Tensor.zeros(x.device(), c);
+            be.batchNormStats(mean, var, x, n, c, s);
             int m = n * s;
             float varScale = config.convention() == Convention.PYTORCH ? (float) m / (m - 1) : 1f;
-            NormKernels.runningUpdate(runningMean.value().data(), runningVar.value().data(), mean, var,
-                    c, (float) config.alpha(), varScale);
-            batchMean = Tensor.of(mean, c);
-            batchVar = Tensor.of(var, c);
+            be.runningUpdate(runningMean.value(), runningVar.value(), mean, var, c, (float) config.alpha(), varScale);
+            batchMean = mean;
+            batchVar = var;
         } else {
-            mean = runningMean.value().toArray();
-            var = runningVar.value().toArray();
+            mean = runningMean.value().copy();
+            var = runningVar.value().copy();
         }
-        float[] rstd = new float[c];
-        NormKernels.rstd(rstd, var, c, (float) config.eps());
+        Tensor rstd = Tensor.zeros(x.device(), c);
+        be.rstd(rstd, var, c, (float) config.eps());
         Tensor y = x.zerosLike();
-        NormKernels.batchNormForward(y.data(), x.data(), mean, rstd, gamma.value().data(), beta.value().data(), n, c, s);
+        be.batchNormForward(y, x, mean, rstd, gamma.value(), beta.value(), n, c, s);
         saved = new Saved(x, mean, rstd, training);
         return y;
     }
@@ -112,8 +114,8 @@ public final class BatchNorm implements Layer {
         int c = in.x().size(1);
         int s = in.x().numel() / (n * c);
         Tensor dx = in.x().zerosLike();
-        NormKernels.batchNormBackward(dx.data(), gamma.grad().data(), beta.grad().data(), dOut.data(), in.x().data(),
-                in.mean(), in.rstd(), gamma.value().data(), n, c, s, in.batchStatistics());
+        Backends.of(dOut).batchNormBackward(dx, gamma.grad(), beta.grad(), dOut, in.x(), in.mean(), in.rstd(),
+                gamma.value(), n, c, s, in.batchStatistics());
         return dx;
     }
 

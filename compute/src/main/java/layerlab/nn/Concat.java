@@ -1,5 +1,6 @@
 package layerlab.nn;
 
+import layerlab.backend.Backends;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -50,18 +51,16 @@ public final class Concat implements Layer {
         int n = outShape[0];
         int inner = Shapes.product(outShape, 2, outShape.length); // elements per channel
         int[] channels = new int[outs.length];
-        float[] y = new float[Shapes.numel(outShape)]; // (N, ΣC_b, …)
+        Tensor y = Tensor.zeros(x.device(), outShape); // (N, ΣC_b, …)
         int offset = 0; // channel offset of branch b in y
         for (int b = 0; b < outs.length; b++) {
             channels[b] = shapes[b][1];
             int block = channels[b] * inner;
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(outs[b].data(), i * block, y, (i * outShape[1] + offset) * inner, block);
-            }
+            Backends.of(y).copyBlocks(y, offset * inner, outShape[1] * inner, outs[b], 0, block, block, n);
             offset += channels[b];
         }
         saved = new Saved(channels, x.shape(), outShape);
-        return Tensor.of(y, outShape);
+        return y;
     }
 
     @Override
@@ -71,23 +70,18 @@ public final class Concat implements Layer {
                 + Shapes.str(s.outShape) + ", got shape " + Shapes.str(dOut.shape()));
         int n = s.outShape[0];
         int inner = Shapes.product(s.outShape, 2, s.outShape.length);
-        float[] dx = new float[Shapes.numel(s.inShape)]; // Σ over branches of their dX
+        Tensor dx = Tensor.zeros(dOut.device(), s.inShape); // Σ over branches of their dX
         int offset = 0;
         for (int b = 0; b < branches.size(); b++) {
             int[] shape = s.outShape.clone();
             shape[1] = s.channels[b];
             int block = s.channels[b] * inner;
-            float[] slice = new float[n * block]; // dOut restricted to branch b's channels
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(dOut.data(), (i * s.outShape[1] + offset) * inner, slice, i * block, block);
-            }
-            float[] dxb = branches.get(b).backward(Tensor.of(slice, shape)).data();
-            for (int i = 0; i < dx.length; i++) {
-                dx[i] += dxb[i];
-            }
+            Tensor slice = Tensor.zeros(dOut.device(), shape); // dOut restricted to branch b's channels
+            Backends.of(dOut).copyBlocks(slice, 0, block, dOut, offset * inner, s.outShape[1] * inner, block, n);
+            Backends.of(dOut).axpy(dx, 1f, branches.get(b).backward(slice)); // dx += dX_b
             offset += s.channels[b];
         }
-        return Tensor.of(dx, s.inShape);
+        return dx;
     }
 
     @Override

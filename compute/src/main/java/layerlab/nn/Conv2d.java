@@ -1,7 +1,7 @@
 package layerlab.nn;
 
 import java.util.List;
-import layerlab.backend.cpu.ConvKernels;
+import layerlab.backend.Backends;
 import layerlab.tensor.Rng;
 import layerlab.tensor.Seeds;
 import layerlab.tensor.Shapes;
@@ -72,9 +72,10 @@ public final class Conv2d implements Layer {
         int n = out[0];
         int oh = out[2];
         int ow = out[3];
+        Parameter.follow(x, parameters());
         Tensor w = config.weightStandardization() ? WeightStandardization.standardize(weight.value()) : weight.value();
-        Tensor y = Tensor.zeros(out);
-        ConvKernels.conv2dForward(y.data(), x.data(), w.data(), bias == null ? null : bias.value().data(),
+        Tensor y = Tensor.zeros(x.device(), out);
+        Backends.of(x).conv2dForward(y, x, w, bias == null ? null : bias.value(),
                 n, x.size(1), x.size(2), x.size(3), config.outChannels(), config.kernel(), config.stride(),
                 config.padding(), oh, ow);
         saved = new Saved(x, w, oh, ow);
@@ -91,16 +92,12 @@ public final class Conv2d implements Layer {
                         + ", got shape " + Shapes.str(dOut.shape()));
         Tensor dx = x.zerosLike();
         // with weight standardization the kernel's dW is dŴ; the chain rule through Ŵ(W) follows
-        float[] dw = config.weightStandardization() ? new float[weight.numel()] : weight.grad().data();
-        ConvKernels.conv2dBackward(dx.data(), dw, bias == null ? null : bias.grad().data(), dOut.data(),
-                x.data(), in.weightUsed().data(), x.size(0), x.size(1), x.size(2), x.size(3),
+        Tensor dw = config.weightStandardization() ? weight.value().zerosLike() : weight.grad();
+        Backends.of(x).conv2dBackward(dx, dw, bias == null ? null : bias.grad(), dOut,
+                x, in.weightUsed(), x.size(0), x.size(1), x.size(2), x.size(3),
                 config.outChannels(), config.kernel(), config.stride(), config.padding(), in.oh(), in.ow());
         if (config.weightStandardization()) {
-            float[] dW = WeightStandardization.backward(weight.value(), weight.value().withData(dw)).data();
-            float[] g = weight.grad().data();
-            for (int i = 0; i < g.length; i++) {
-                g[i] += dW[i];
-            }
+            Backends.of(x).axpy(weight.grad(), 1f, WeightStandardization.backward(weight.value(), dw)); // g += dW
         }
         return dx;
     }

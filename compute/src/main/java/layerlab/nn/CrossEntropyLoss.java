@@ -1,6 +1,7 @@
 package layerlab.nn;
 
-import layerlab.backend.cpu.SoftmaxKernels;
+import layerlab.backend.Backends;
+import layerlab.backend.Indices;
 import layerlab.tensor.Shapes;
 import layerlab.tensor.Tensor;
 
@@ -19,7 +20,7 @@ public final class CrossEntropyLoss {
     private Saved saved;
 
     /** What backward needs: the softmax probabilities (B, N) and the labels. */
-    private record Saved(Tensor probs, int[] labels) {}
+    private record Saved(Tensor probs, Indices labels) {}
 
     /** The mean loss over the batch; logits (B, N), labels (B) with values in [0, N). */
     public float forward(Tensor logits, int[] labels) {
@@ -34,8 +35,9 @@ public final class CrossEntropyLoss {
                     + label + " at index " + i);
         }
         Tensor probs = logits.zerosLike();
-        float loss = SoftmaxKernels.crossEntropyForward(probs.data(), logits.data(), labels, s[0], s[1]);
-        saved = new Saved(probs, labels.clone());
+        Indices onDevice = Backends.of(logits).upload(labels.clone()); // (B), where the logits live
+        float loss = Backends.of(logits).crossEntropyForward(probs, logits, onDevice, s[0], s[1]);
+        saved = new Saved(probs, onDevice);
         return loss;
     }
 
@@ -44,7 +46,7 @@ public final class CrossEntropyLoss {
         Saved kept = Layers.saved(this, saved);
         Tensor probs = kept.probs();
         Tensor dlogits = probs.zerosLike();
-        SoftmaxKernels.crossEntropyBackward(dlogits.data(), probs.data(), kept.labels(), probs.size(0), probs.size(1));
+        Backends.of(probs).crossEntropyBackward(dlogits, probs, kept.labels(), probs.size(0), probs.size(1));
         return dlogits;
     }
 

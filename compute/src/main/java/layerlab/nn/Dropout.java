@@ -1,8 +1,6 @@
 package layerlab.nn;
 
-import layerlab.backend.cpu.DropoutKernels;
-import layerlab.backend.cpu.Parallel;
-import layerlab.backend.cpu.Simd;
+import layerlab.backend.Backends;
 import layerlab.tensor.Rng;
 import layerlab.tensor.Seeds;
 import layerlab.tensor.Shapes;
@@ -124,17 +122,18 @@ public final class Dropout implements Layer {
         Tensor y = x.zerosLike();
         if (!training) {
             float scale = scaling == Scaling.CLASSIC ? (float) p : 1f;
-            DropoutKernels.scale(y.data(), x.data(), scale, x.numel());
+            Backends.of(x).scale(y, x, scale);
             saved = new Saved(null, scale, x.shape());
             return y;
         }
         Tensor mask = x.zerosLike(); // (same shape as x): 1 kept, 0 switched off
-        draw(mask.data(), Rng.bits(seed, calls), p);
+        // mask[i] = 1 if Rng.uniform(stream, i) ≤ p else 0: the same mask on every device
+        Backends.of(x).dropoutMask(mask, Rng.bits(seed, calls), p);
         if (!frozen) {
             calls++;
         }
         float scale = scaling == Scaling.INVERTED ? (float) (1.0 / p) : 1f;
-        DropoutKernels.forward(y.data(), x.data(), mask.data(), scale, x.numel());
+        Backends.of(x).dropoutForward(y, x, mask, scale);
         saved = new Saved(mask, scale, x.shape());
         return y;
     }
@@ -148,24 +147,11 @@ public final class Dropout implements Layer {
         }
         Tensor dx = dOut.zerosLike();
         if (s.mask() == null) {
-            DropoutKernels.scale(dx.data(), dOut.data(), s.scale(), dOut.numel());
+            Backends.of(dOut).scale(dx, dOut, s.scale());
         } else {
-            DropoutKernels.backward(dx.data(), dOut.data(), s.mask().data(), s.scale(), dOut.numel());
+            Backends.of(dOut).dropoutBackward(dx, dOut, s.mask(), s.scale());
         }
         return dx;
-    }
-
-    /** mask[i] = 1 if Rng.uniform(stream, i) ≤ p else 0. */
-    private static void draw(float[] mask, long stream, double p) {
-        if (Simd.dropoutMask(mask, stream, p)) { // the same mask, in vectors
-            return;
-        }
-        int chunk = 1 << 14;
-        Parallel.forRange((mask.length + chunk - 1) / chunk, 4L * chunk, c -> {
-            for (int i = c * chunk, end = Math.min(mask.length, i + chunk); i < end; i++) {
-                mask[i] = Rng.uniform(stream, i) <= p ? 1f : 0f;
-            }
-        });
     }
 
     /**

@@ -1,6 +1,6 @@
 package layerlab.nn;
 
-import layerlab.backend.cpu.ActivationKernels;
+import layerlab.backend.Backends;
 import layerlab.tensor.Tensor;
 
 /**
@@ -25,7 +25,7 @@ public final class ELU implements Activation {
     @Override
     public Tensor forward(Tensor x) {
         Tensor y = x.zerosLike();
-        ActivationKernels.eluForward(y.data(), x.data(), alpha, x.numel());
+        Backends.of(x).eluForward(y, x, alpha);
         this.x = x;
         return y;
     }
@@ -35,7 +35,7 @@ public final class ELU implements Activation {
         Tensor in = Layers.saved(this, x);
         Layers.requireSameShape(this, "dOut", in, dOut);
         Tensor dx = in.zerosLike();
-        ActivationKernels.eluBackward(dx.data(), dOut.data(), in.data(), alpha, in.numel());
+        Backends.of(in).eluBackward(dx, dOut, in, alpha);
         return dx;
     }
 

@@ -1,5 +1,6 @@
 package layerlab.nn;
 
+import layerlab.backend.Backends;
 import layerlab.backend.cpu.ActivationKernels;
 import layerlab.tensor.Tensor;
 
@@ -18,7 +19,7 @@ public final class GELU implements Activation {
     @Override
     public Tensor forward(Tensor x) {
         Tensor y = x.zerosLike();
-        ActivationKernels.geluForward(y.data(), x.data(), x.numel());
+        Backends.of(x).geluForward(y, x);
         this.x = x;
         return y;
     }
@@ -28,7 +29,7 @@ public final class GELU implements Activation {
         Tensor in = Layers.saved(this, x);
         Layers.requireSameShape(this, "dOut", in, dOut);
         Tensor dx = in.zerosLike();
-        ActivationKernels.geluBackward(dx.data(), dOut.data(), in.data(), in.numel());
+        Backends.of(in).geluBackward(dx, dOut, in);
         return dx;
     }
 

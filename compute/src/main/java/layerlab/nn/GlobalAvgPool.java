@@ -1,6 +1,6 @@
 package layerlab.nn;
 
-import layerlab.backend.cpu.PoolKernels;
+import layerlab.backend.Backends;
 import layerlab.tensor.Tensor;
 
 /**
@@ -17,9 +17,8 @@ public final class GlobalAvgPool implements Layer {
     @Override
     public Tensor forward(Tensor x) {
         Pooling.Geometry g = Pooling.global(this, x.shape());
-        Tensor y = Tensor.zeros(g.outShape());
-        PoolKernels.forward(y.data(), null, x.data(), g.planes(), g.inT(), g.inH(), g.inW(),
-                g.winT(), g.winH(), g.winW(), false, true);
+        Tensor y = Tensor.zeros(x.device(), g.outShape());
+        Backends.of(x).poolForward(y, null, x, Pooling.globalSpec(g), false, true);
         saved = g;
         return y;
     }
@@ -28,9 +27,8 @@ public final class GlobalAvgPool implements Layer {
     public Tensor backward(Tensor dOut) {
         Pooling.Geometry g = Layers.saved(this, saved);
         Pooling.checkDOut(this, g.outShape(), dOut);
-        Tensor dx = Tensor.zeros(g.inShape());
-        PoolKernels.backward(dx.data(), dOut.data(), null, g.planes(), g.inT(), g.inH(), g.inW(),
-                g.winT(), g.winH(), g.winW(), false, true);
+        Tensor dx = Tensor.zeros(dOut.device(), g.inShape());
+        Backends.of(dOut).poolBackward(dx, dOut, null, Pooling.globalSpec(g), false, true);
         return dx;
     }
 

@@ -1,7 +1,7 @@
 package layerlab.nn;
 
+import layerlab.backend.Backends;
 import java.util.List;
-import layerlab.backend.cpu.NormKernels;
 import layerlab.tensor.Shapes;
 import layerlab.tensor.Tensor;
 
@@ -31,7 +31,7 @@ public final class GroupNorm implements Layer {
     }
 
     /** x: (N, C, …); mean, rstd: (N, G) — kept for backward. */
-    private record Saved(Tensor x, float[] mean, float[] rstd) {}
+    private record Saved(Tensor x, Tensor mean, Tensor rstd) {}
 
     private final Config config;
     private final Object owner;     // the layer named in error messages (an InstanceNorm wraps a GroupNorm)
@@ -65,14 +65,15 @@ public final class GroupNorm implements Layer {
         int g = config.groups();
         int span = x.numel() / (n * config.channels()); // positions per channel: γ^m covers span elements
         int d = config.channels() / g * span;
+        Parameter.follow(x, parameters());
         Tensor y = x.zerosLike();
-        float[] mean = new float[n * g];
-        float[] var = new float[n * g];
-        float[] rstd = new float[n * g];
-        NormKernels.groupNormForward(y.data(), mean, var, rstd, x.data(), data(gamma), data(beta),
-                n, g, d, span, (float) config.eps());
-        lastMean = Tensor.of(mean, n, g);
-        lastVar = Tensor.of(var, n, g);
+        Tensor mean = Tensor.zeros(x.device(), n, g); // (N, G)
+        Tensor var = mean.zerosLike();                 // (N, G), biased
+        Tensor rstd = mean.zerosLike();                // (N, G)
+        Backends.of(x).groupNormForward(y, mean, var, rstd, x, value(gamma), value(beta), n, g, d, span,
+                (float) config.eps());
+        lastMean = mean;
+        lastVar = var;
         saved = new Saved(x, mean, rstd);
         return y;
     }
@@ -85,8 +86,8 @@ public final class GroupNorm implements Layer {
         int g = config.groups();
         int span = in.x().numel() / (n * config.channels());
         Tensor dx = in.x().zerosLike();
-        NormKernels.groupNormBackward(dx.data(), grad(gamma), grad(beta), dOut.data(), in.x().data(),
-                in.mean(), in.rstd(), data(gamma), n, g, config.channels() / g * span, span);
+        Backends.of(dOut).groupNormBackward(dx, grad(gamma), grad(beta), dOut, in.x(), in.mean(), in.rstd(),
+                value(gamma), n, g, config.channels() / g * span, span);
         return dx;
     }
 
@@ -95,12 +96,12 @@ public final class GroupNorm implements Layer {
                 + " channels (axis 1), got " + shape[1] + " in shape " + Shapes.str(shape));
     }
 
-    private static float[] data(Parameter p) {
-        return p == null ? null : p.value().data();
+    private static Tensor value(Parameter p) {
+        return p == null ? null : p.value();
     }
 
-    private static float[] grad(Parameter p) {
-        return p == null ? null : p.grad().data();
+    private static Tensor grad(Parameter p) {
+        return p == null ? null : p.grad();
     }
 
     @Override

@@ -1,8 +1,8 @@
 package layerlab.nn;
 
+import layerlab.backend.Backends;
 import java.util.Arrays;
 import java.util.List;
-import layerlab.backend.cpu.NormKernels;
 import layerlab.tensor.Shapes;
 import layerlab.tensor.Tensor;
 
@@ -38,7 +38,7 @@ public final class LayerNorm implements Layer {
     }
 
     /** x: (N', D) seen flat, N' = the leading dims; mean, rstd: (N', 1) — kept for backward. */
-    private record Saved(Tensor x, float[] mean, float[] rstd) {}
+    private record Saved(Tensor x, Tensor mean, Tensor rstd) {}
 
     private final Config config;
     private final int[] normalized; // the trailing dims normalized over
@@ -65,15 +65,15 @@ public final class LayerNorm implements Layer {
     public Tensor forward(Tensor x) {
         outputShape(x.shape());
         int n = x.numel() / size;
+        Parameter.follow(x, parameters());
         Tensor y = x.zerosLike();
-        float[] mean = new float[n];
-        float[] var = new float[n];
-        float[] rstd = new float[n];
-        NormKernels.groupNormForward(y.data(), mean, var, rstd, x.data(),
-                gamma == null ? null : gamma.value().data(), beta == null ? null : beta.value().data(),
-                n, 1, size, 1, (float) config.eps());
-        lastMean = Tensor.of(mean, n, 1);
-        lastVar = Tensor.of(var, n, 1);
+        Tensor mean = Tensor.zeros(x.device(), n, 1); // (N', 1)
+        Tensor var = mean.zerosLike();
+        Tensor rstd = mean.zerosLike();
+        Backends.of(x).groupNormForward(y, mean, var, rstd, x, gamma == null ? null : gamma.value(),
+                beta == null ? null : beta.value(), n, 1, size, 1, (float) config.eps());
+        lastMean = mean;
+        lastVar = var;
         saved = new Saved(x, mean, rstd);
         return y;
     }
@@ -83,9 +83,9 @@ public final class LayerNorm implements Layer {
         Saved in = Layers.saved(this, saved);
         Layers.requireSameShape(this, "dOut", in.x(), dOut);
         Tensor dx = in.x().zerosLike();
-        NormKernels.groupNormBackward(dx.data(), gamma == null ? null : gamma.grad().data(),
-                beta == null ? null : beta.grad().data(), dOut.data(), in.x().data(), in.mean(), in.rstd(),
-                gamma == null ? null : gamma.value().data(), in.x().numel() / size, 1, size, 1);
+        Backends.of(dOut).groupNormBackward(dx, gamma == null ? null : gamma.grad(),
+                beta == null ? null : beta.grad(), dOut, in.x(), in.mean(), in.rstd(),
+                gamma == null ? null : gamma.value(), in.x().numel() / size, 1, size, 1);
         return dx;
     }
 

@@ -1,6 +1,6 @@
 package layerlab.nn;
 
-import layerlab.backend.cpu.ActivationKernels;
+import layerlab.backend.Backends;
 import layerlab.tensor.Tensor;
 
 /**
@@ -33,7 +33,7 @@ public final class LeakyReLU implements Activation {
     @Override
     public Tensor forward(Tensor x) {
         Tensor y = x.zerosLike();
-        ActivationKernels.leakyReluForward(y.data(), x.data(), alpha, x.numel());
+        Backends.of(x).leakyReluForward(y, x, alpha);
         this.x = x;
         return y;
     }
@@ -43,7 +43,7 @@ public final class LeakyReLU implements Activation {
         Tensor in = Layers.saved(this, x);
         Layers.requireSameShape(this, "dOut", in, dOut);
         Tensor dx = in.zerosLike();
-        ActivationKernels.leakyReluBackward(dx.data(), dOut.data(), in.data(), alpha, in.numel());
+        Backends.of(in).leakyReluBackward(dx, dOut, in, alpha);
         return dx;
     }
 

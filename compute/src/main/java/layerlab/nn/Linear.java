@@ -1,7 +1,7 @@
 package layerlab.nn;
 
 import java.util.List;
-import layerlab.backend.cpu.LinearKernels;
+import layerlab.backend.Backends;
 import layerlab.tensor.Rng;
 import layerlab.tensor.Seeds;
 import layerlab.tensor.Shapes;
@@ -27,7 +27,6 @@ public final class Linear implements Layer {
     private final Parameter weight; // A: (out, in), the lecture's N×M
     private final Parameter bias; // b: (out)
     private Tensor x; // input (B, in) kept for backward
-    private float[] weightT; // scratch (in, out): Aᵀ, refilled by every forward
 
     /** With the next default seed ({@link Seeds#next()}). */
     public Linear(int in, int out) {
@@ -85,11 +84,9 @@ public final class Linear implements Layer {
     public Tensor forward(Tensor x) {
         check(x.shape());
         int batch = x.size(0);
-        Tensor y = Tensor.zeros(batch, out);
-        if (weightT == null) {
-            weightT = new float[in * out];
-        }
-        LinearKernels.linearForward(y.data(), weightT, x.data(), weight.value().data(), bias.value().data(), batch, in, out);
+        Parameter.follow(x, parameters());
+        Tensor y = Tensor.zeros(x.device(), batch, out);
+        Backends.of(x).linearForward(y, x, weight.value(), bias.value(), batch, in, out);
         this.x = x;
         return y;
     }
@@ -101,8 +98,7 @@ public final class Linear implements Layer {
         Layers.require(this, java.util.Arrays.equals(dOut.shape(), new int[] {batch, out}),
                 "expected dOut of shape " + Shapes.str(batch, out) + ", got shape " + Shapes.str(dOut.shape()));
         Tensor dx = input.zerosLike();
-        LinearKernels.linearBackward(dx.data(), weight.grad().data(), bias.grad().data(), dOut.data(), input.data(),
-                weight.value().data(), batch, in, out);
+        Backends.of(input).linearBackward(dx, weight.grad(), bias.grad(), dOut, input, weight.value(), batch, in, out);
         return dx;
     }
 

@@ -1,6 +1,6 @@
 package layerlab.nn;
 
-import layerlab.backend.cpu.SoftmaxKernels;
+import layerlab.backend.Backends;
 import layerlab.tensor.Tensor;
 
 /**
@@ -26,7 +26,7 @@ public final class LogSoftmax implements Layer {
     public Tensor forward(Tensor x) {
         int[] l = Softmax.layout(this, axis, x.shape());
         Tensor out = x.zerosLike();
-        SoftmaxKernels.logSoftmaxForward(out.data(), x.data(), l[0], l[1], l[2]);
+        Backends.of(x).logSoftmaxForward(out, x, l[0], l[1], l[2]);
         this.y = out;
         return out;
     }
@@ -37,7 +37,7 @@ public final class LogSoftmax implements Layer {
         Layers.requireSameShape(this, "dOut", out, dOut);
         int[] l = Softmax.layout(this, axis, out.shape());
         Tensor dx = out.zerosLike();
-        SoftmaxKernels.logSoftmaxBackward(dx.data(), dOut.data(), out.data(), l[0], l[1], l[2]);
+        Backends.of(out).logSoftmaxBackward(dx, dOut, out, l[0], l[1], l[2]);
         return dx;
     }
 

@@ -1,6 +1,8 @@
 package layerlab.nn;
 
-import layerlab.backend.cpu.PoolKernels;
+import layerlab.backend.Backends;
+import layerlab.backend.Indices;
+import layerlab.backend.PoolWindows;
 import layerlab.tensor.Tensor;
 
 /**
@@ -27,7 +29,7 @@ public final class MaxPool implements Layer {
     }
 
     /** What backward needs: the input shape and each output element's winner. */
-    private record Saved(Pooling.Geometry geometry, int[] argmax) {}
+    private record Saved(Pooling.Geometry geometry, PoolWindows windows, Indices argmax) {}
 
     private final Config config;
     private Saved saved;
@@ -53,11 +55,12 @@ public final class MaxPool implements Layer {
     @Override
     public Tensor forward(Tensor x) {
         Pooling.Geometry g = geometry(x.shape());
-        Tensor y = Tensor.zeros(g.outShape());
-        int[] argmax = new int[y.numel()]; // (N,C,outT?,outH,outW): flat index into x of each window's max
-        PoolKernels.forward(y.data(), argmax, x.data(), g.planes(), g.inT(), g.inH(), g.inW(),
-                g.winT(), g.winH(), g.winW(), true, false);
-        saved = new Saved(g, argmax);
+        Tensor y = Tensor.zeros(x.device(), g.outShape());
+        // (N,C,outT?,outH,outW): flat index into x of each window's max, where x lives
+        Indices argmax = Backends.of(x).indices(y.numel());
+        PoolWindows w = Pooling.spec(g, config.kernel(), config.stride(), config.padding());
+        Backends.of(x).poolForward(y, argmax, x, w, true, false);
+        saved = new Saved(g, w, argmax);
         return y;
     }
 
@@ -66,9 +69,8 @@ public final class MaxPool implements Layer {
         Saved s = Layers.saved(this, saved);
         Pooling.Geometry g = s.geometry();
         Pooling.checkDOut(this, g.outShape(), dOut);
-        Tensor dx = Tensor.zeros(g.inShape());
-        PoolKernels.backward(dx.data(), dOut.data(), s.argmax(), g.planes(), g.inT(), g.inH(), g.inW(),
-                g.winT(), g.winH(), g.winW(), true, false);
+        Tensor dx = Tensor.zeros(dOut.device(), g.inShape());
+        Backends.of(dOut).poolBackward(dx, dOut, s.argmax(), s.windows(), true, false);
         return dx;
     }
 
@@ -77,7 +79,7 @@ public final class MaxPool implements Layer {
      * into the input of the window's maximum; null before the first forward.
      */
     public int[] lastArgmax() {
-        return saved == null ? null : saved.argmax().clone();
+        return saved == null ? null : saved.argmax().toArray();
     }
 
     @Override

@@ -1,7 +1,8 @@
 package layerlab.nn;
 
+import layerlab.backend.Backends;
+import layerlab.backend.Indices;
 import java.util.List;
-import layerlab.backend.cpu.ActivationKernels;
 import layerlab.tensor.Shapes;
 import layerlab.tensor.Tensor;
 
@@ -25,7 +26,7 @@ public final class Maxout implements Activation {
     private Saved saved;
 
     /** What backward needs: the input shape and, per output element, the winning piece 0…k−1. */
-    private record Saved(int[] inputShape, int[] piece, int outer, int channels, int inner) {}
+    private record Saved(int[] inputShape, Indices piece, int outer, int channels, int inner) {}
 
     public Maxout(int k) {
         this(k, null);
@@ -63,9 +64,9 @@ public final class Maxout implements Activation {
         int inner = Shapes.product(s, 2, s.length);
         int[] outShape = s.clone();
         outShape[1] = s[1] / k;
-        Tensor y = Tensor.zeros(outShape);
-        int[] piece = new int[y.numel()];
-        ActivationKernels.maxoutForward(y.data(), piece, z.data(), outer, s[1], k, inner);
+        Tensor y = Tensor.zeros(z.device(), outShape);
+        Indices piece = Backends.of(z).indices(y.numel());
+        Backends.of(z).maxoutForward(y, piece, z, outer, s[1], k, inner);
         saved = new Saved(s, piece, outer, s[1], inner);
         return y;
     }
@@ -75,10 +76,10 @@ public final class Maxout implements Activation {
         Saved kept = Layers.saved(this, saved);
         int[] outShape = kept.inputShape().clone();
         outShape[1] /= k;
-        Layers.requireSameShape(this, "dOut", Tensor.zeros(outShape), dOut);
-        Tensor dz = Tensor.zeros(kept.inputShape());
-        ActivationKernels.maxoutBackward(dz.data(), dOut.data(), kept.piece(), kept.outer(), kept.channels(), k,
-                kept.inner());
+        Layers.require(this, java.util.Arrays.equals(outShape, dOut.shape()), "expected dOut of shape "
+                + Shapes.str(outShape) + ", got shape " + Shapes.str(dOut.shape()));
+        Tensor dz = Tensor.zeros(dOut.device(), kept.inputShape());
+        Backends.of(dOut).maxoutBackward(dz, dOut, kept.piece(), kept.outer(), kept.channels(), k, kept.inner());
         return pieces == null ? dz : pieces.backward(dz);
     }
 

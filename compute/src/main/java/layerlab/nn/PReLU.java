@@ -1,7 +1,7 @@
 package layerlab.nn;
 
+import layerlab.backend.Backends;
 import java.util.List;
-import layerlab.backend.cpu.ActivationKernels;
 import layerlab.tensor.Shapes;
 import layerlab.tensor.Tensor;
 
@@ -61,8 +61,9 @@ public final class PReLU implements Activation {
     @Override
     public Tensor forward(Tensor x) {
         int[] l = layout(x);
+        Parameter.follow(x, parameters());
         Tensor y = x.zerosLike();
-        ActivationKernels.preluForward(y.data(), x.data(), alpha.value().data(), l[0], l[1], l[2]);
+        Backends.of(x).preluForward(y, x, alpha.value(), l[0], l[1], l[2]);
         this.x = x;
         return y;
     }
@@ -73,20 +74,19 @@ public final class PReLU implements Activation {
         Layers.requireSameShape(this, "dOut", in, dOut);
         int[] l = layout(in);
         Tensor dx = in.zerosLike();
-        ActivationKernels.preluBackward(dx.data(), alpha.grad().data(), dOut.data(), in.data(),
-                alpha.value().data(), l[0], l[1], l[2]);
+        Backends.of(in).preluBackward(dx, alpha.grad(), dOut, in, alpha.value(), l[0], l[1], l[2]);
         return dx;
     }
 
     /** With the first α (the shared one, or channel 0's). */
     @Override
     public float apply(float x) {
-        return x > 0f ? x : alpha.value().data()[0] * x;
+        return x > 0f ? x : alpha.value().toArray()[0] * x;
     }
 
     @Override
     public float derivative(float x) {
-        return x > 0f ? 1f : alpha.value().data()[0];
+        return x > 0f ? 1f : alpha.value().toArray()[0];
     }
 
     @Override

@@ -1,5 +1,8 @@
 package layerlab.nn;
 
+import java.util.List;
+import layerlab.backend.Backends;
+import layerlab.tensor.Device;
 import layerlab.tensor.Tensor;
 
 /**
@@ -10,8 +13,8 @@ import layerlab.tensor.Tensor;
  */
 public final class Parameter {
     private final String name;
-    private final Tensor value; // the parameter, updated in place
-    private final Tensor grad;  // same shape; accumulated by backward, cleared by zeroGrad()
+    private Tensor value; // the parameter, updated in place; replaced only by to(Device)
+    private Tensor grad;  // same shape and device; accumulated by backward, cleared by zeroGrad()
     private final boolean trainable;
 
     public Parameter(String name, Tensor value, boolean trainable) {
@@ -50,7 +53,30 @@ public final class Parameter {
     }
 
     public void zeroGrad() {
-        java.util.Arrays.fill(grad.data(), 0f);
+        Backends.of(grad).fill(grad, 0f);
+    }
+
+    /** The device of the value and gradient. */
+    public Device device() {
+        return value.device();
+    }
+
+    /** Moves value and gradient to a device (one copy each; nothing happens if they are there). */
+    public void to(Device device) {
+        if (device != value.device()) {
+            value = value.to(device);
+            grad = grad.to(device);
+        }
+    }
+
+    /**
+     * Moves a layer's parameters to the device of its input, once: a layer runs where its input
+     * lives, and its parameters then stay there (no copy per call).
+     */
+    public static void follow(Tensor input, List<Parameter> parameters) {
+        for (Parameter p : parameters) {
+            p.to(input.device());
+        }
     }
 
     @Override

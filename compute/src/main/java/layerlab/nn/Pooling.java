@@ -1,6 +1,7 @@
 package layerlab.nn;
 
 import java.util.Arrays;
+import layerlab.backend.PoolWindows;
 import layerlab.backend.cpu.PoolKernels;
 import layerlab.tensor.Shapes;
 import layerlab.tensor.Tensor;
@@ -88,5 +89,24 @@ final class Pooling {
         int w = shape[r - 1];
         return new Geometry(shape.clone(), out, shape[0] * shape[1], t, h, w,
                 PoolKernels.windows(t, 1, t, t, 0), PoolKernels.windows(h, 1, h, h, 0), PoolKernels.windows(w, 1, w, w, 0));
+    }
+
+    /**
+     * The windows of a kernel × kernel (× kernel) pooling for the backends: per dimension T, H, W
+     * (T = 1 with kernel, stride 1 and no padding on rank 4).
+     */
+    static PoolWindows spec(Geometry g, int kernel, int stride, int padding) {
+        boolean is3d = g.inShape().length == 5;
+        int r = g.outShape().length;
+        return new PoolWindows(g.planes(), new int[] {g.inT(), g.inH(), g.inW()},
+                new int[] {is3d ? g.outShape()[2] : 1, g.outShape()[r - 2], g.outShape()[r - 1]},
+                new int[] {is3d ? kernel : 1, kernel, kernel}, new int[] {is3d ? stride : 1, stride, stride},
+                new int[] {is3d ? padding : 0, padding, padding});
+    }
+
+    /** The one window per plane of global pooling: kernel = stride = the input size. */
+    static PoolWindows globalSpec(Geometry g) {
+        int[] in = {g.inT(), g.inH(), g.inW()};
+        return new PoolWindows(g.planes(), in, new int[] {1, 1, 1}, in, in, new int[] {0, 0, 0});
     }
 }

@@ -1,6 +1,6 @@
 package layerlab.nn;
 
-import layerlab.backend.cpu.ActivationKernels;
+import layerlab.backend.Backends;
 import layerlab.tensor.Tensor;
 
 /**
@@ -14,7 +14,7 @@ public final class ReLU implements Activation {
     @Override
     public Tensor forward(Tensor x) {
         Tensor y = x.zerosLike();
-        ActivationKernels.reluForward(y.data(), x.data(), x.numel());
+        Backends.of(x).reluForward(y, x);
         this.x = x;
         return y;
     }
@@ -24,7 +24,7 @@ public final class ReLU implements Activation {
         Tensor in = Layers.saved(this, x);
         Layers.requireSameShape(this, "dOut", in, dOut);
         Tensor dx = in.zerosLike();
-        ActivationKernels.reluBackward(dx.data(), dOut.data(), in.data(), in.numel());
+        Backends.of(in).reluBackward(dx, dOut, in);
         return dx;
     }
 

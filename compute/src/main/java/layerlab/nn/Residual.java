@@ -1,5 +1,6 @@
 package layerlab.nn;
 
+import layerlab.backend.Backends;
 import java.util.Arrays;
 import java.util.List;
 import layerlab.tensor.Shapes;
@@ -32,13 +33,10 @@ public final class Residual implements Layer {
     public Tensor forward(Tensor x) {
         Tensor f = Trace.child(0, inner, x);
         requireSame(x.shape(), f.shape());
-        float[] y = f.data().clone(); // y = x + F(x)
-        float[] xs = x.data();
-        for (int i = 0; i < y.length; i++) {
-            y[i] += xs[i];
-        }
+        Tensor y = f.copy().reshape(x.shape()); // y = F(x) + x, on the input's device
+        Backends.of(x).axpy(y, 1f, x);
         shape = x.shape();
-        return Tensor.of(y, x.shape());
+        return y;
     }
 
     @Override
@@ -46,12 +44,9 @@ public final class Residual implements Layer {
         int[] s = Layers.saved(this, shape);
         Layers.require(this, Arrays.equals(s, dOut.shape()), "expected dOut of shape " + Shapes.str(s)
                 + ", got shape " + Shapes.str(dOut.shape()));
-        float[] dx = inner.backward(dOut).data().clone(); // dX = F'ᵀ(dOut) + dOut
-        float[] d = dOut.data();
-        for (int i = 0; i < dx.length; i++) {
-            dx[i] += d[i];
-        }
-        return Tensor.of(dx, s);
+        Tensor dx = inner.backward(dOut).copy().reshape(s); // dX = F'ᵀ(dOut) + dOut
+        Backends.of(dOut).axpy(dx, 1f, dOut);
+        return dx;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package layerlab.nn;
 
+import layerlab.backend.Backends;
 import layerlab.backend.cpu.ActivationKernels;
 import layerlab.tensor.Tensor;
 
@@ -14,7 +15,7 @@ public final class SiLU implements Activation {
     @Override
     public Tensor forward(Tensor x) {
         Tensor y = x.zerosLike();
-        ActivationKernels.siluForward(y.data(), x.data(), x.numel());
+        Backends.of(x).siluForward(y, x);
         this.x = x;
         return y;
     }
@@ -24,7 +25,7 @@ public final class SiLU implements Activation {
         Tensor in = Layers.saved(this, x);
         Layers.requireSameShape(this, "dOut", in, dOut);
         Tensor dx = in.zerosLike();
-        ActivationKernels.siluBackward(dx.data(), dOut.data(), in.data(), in.numel());
+        Backends.of(in).siluBackward(dx, dOut, in);
         return dx;
     }
 

@@ -1,5 +1,6 @@
 package layerlab.nn;
 
+import layerlab.backend.Backends;
 import layerlab.backend.cpu.ActivationKernels;
 import layerlab.tensor.Tensor;
 
@@ -15,7 +16,7 @@ public final class Sigmoid implements Activation {
     @Override
     public Tensor forward(Tensor x) {
         Tensor out = x.zerosLike();
-        ActivationKernels.sigmoidForward(out.data(), x.data(), x.numel());
+        Backends.of(x).sigmoidForward(out, x);
         this.y = out;
         return out;
     }
@@ -25,7 +26,7 @@ public final class Sigmoid implements Activation {
         Tensor out = Layers.saved(this, y);
         Layers.requireSameShape(this, "dOut", out, dOut);
         Tensor dx = out.zerosLike();
-        ActivationKernels.sigmoidBackward(dx.data(), dOut.data(), out.data(), out.numel());
+        Backends.of(out).sigmoidBackward(dx, dOut, out);
         return dx;
     }
 

@@ -1,6 +1,6 @@
 package layerlab.nn;
 
-import layerlab.backend.cpu.SoftmaxKernels;
+import layerlab.backend.Backends;
 import layerlab.tensor.Shapes;
 import layerlab.tensor.Tensor;
 
@@ -38,7 +38,7 @@ public final class Softmax implements Layer {
     public Tensor forward(Tensor x) {
         int[] l = layout(this, axis, x.shape());
         Tensor out = x.zerosLike();
-        SoftmaxKernels.softmaxForward(out.data(), x.data(), l[0], l[1], l[2]);
+        Backends.of(x).softmaxForward(out, x, l[0], l[1], l[2]);
         this.y = out;
         return out;
     }
@@ -49,7 +49,7 @@ public final class Softmax implements Layer {
         Layers.requireSameShape(this, "dOut", out, dOut);
         int[] l = layout(this, axis, out.shape());
         Tensor dx = out.zerosLike();
-        SoftmaxKernels.softmaxBackward(dx.data(), dOut.data(), out.data(), l[0], l[1], l[2]);
+        Backends.of(out).softmaxBackward(dx, dOut, out, l[0], l[1], l[2]);
         return dx;
     }
 

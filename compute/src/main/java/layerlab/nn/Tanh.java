@@ -1,6 +1,6 @@
 package layerlab.nn;
 
-import layerlab.backend.cpu.ActivationKernels;
+import layerlab.backend.Backends;
 import layerlab.tensor.Tensor;
 
 /**
@@ -14,7 +14,7 @@ public final class Tanh implements Activation {
     @Override
     public Tensor forward(Tensor x) {
         Tensor out = x.zerosLike();
-        ActivationKernels.tanhForward(out.data(), x.data(), x.numel());
+        Backends.of(x).tanhForward(out, x);
         this.y = out;
         return out;
     }
@@ -24,7 +24,7 @@ public final class Tanh implements Activation {
         Tensor out = Layers.saved(this, y);
         Layers.requireSameShape(this, "dOut", out, dOut);
         Tensor dx = out.zerosLike();
-        ActivationKernels.tanhBackward(dx.data(), dOut.data(), out.data(), out.numel());
+        Backends.of(out).tanhBackward(dx, dOut, out);
         return dx;
     }
 

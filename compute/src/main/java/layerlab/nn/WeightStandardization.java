@@ -1,6 +1,6 @@
 package layerlab.nn;
 
-import layerlab.backend.cpu.NormKernels;
+import layerlab.backend.Backends;
 import layerlab.tensor.Shapes;
 import layerlab.tensor.Tensor;
 
@@ -34,8 +34,9 @@ public final class WeightStandardization {
         int k = w.size(0);
         int d = w.numel() / k;
         Tensor out = w.zerosLike();
-        NormKernels.groupNormForward(out.data(), new float[k], new float[k], new float[k], w.data(),
-                null, null, k, 1, d, 1, (float) eps);
+        Tensor stats = Tensor.zeros(w.device(), k); // (K): μ, σ², 1/σ — not kept
+        Backends.of(w).groupNormForward(out, stats, stats.zerosLike(), stats.zerosLike(), w, null, null, k, 1, d, 1,
+                (float) eps);
         return out;
     }
 
@@ -49,12 +50,12 @@ public final class WeightStandardization {
         Layers.requireSameShape("WeightStandardization", "dŴ", w, dStandardized);
         int k = w.size(0);
         int d = w.numel() / k;
-        float[] mean = new float[k]; // (K): μ_W^k
-        float[] var = new float[k];  // (K): σ²_W^k
-        float[] rstd = new float[k]; // (K): 1/√(σ²_W^k + ε)
-        NormKernels.groupNormForward(new float[w.numel()], mean, var, rstd, w.data(), null, null, k, 1, d, 1, (float) eps);
+        Tensor mean = Tensor.zeros(w.device(), k); // (K): μ_W^k
+        Tensor var = mean.zerosLike();             // (K): σ²_W^k
+        Tensor rstd = mean.zerosLike();            // (K): 1/√(σ²_W^k + ε)
+        Backends.of(w).groupNormForward(w.zerosLike(), mean, var, rstd, w, null, null, k, 1, d, 1, (float) eps);
         Tensor dw = w.zerosLike();
-        NormKernels.groupNormBackward(dw.data(), null, null, dStandardized.data(), w.data(), mean, rstd, null, k, 1, d, 1);
+        Backends.of(w).groupNormBackward(dw, null, null, dStandardized, w, mean, rstd, null, k, 1, d, 1);
         return dw;
     }
 

@@ -1,7 +1,9 @@
 package layerlab.optim;
 
 import java.util.List;
+import layerlab.backend.Backends;
 import layerlab.nn.Parameter;
+import layerlab.tensor.Tensor;
 
 /**
  * Adam (Kingma &amp; Ba 2015) as {@code torch.optim.Adam} computes it:
@@ -28,8 +30,8 @@ public final class Adam implements Optimizer {
     }
 
     private final List<Parameter> params;
-    private final float[][] m; // first moment per parameter
-    private final float[][] v; // second moment per parameter
+    private final Tensor[] m; // first moment per parameter, on the parameter's device
+    private final Tensor[] v; // second moment per parameter
     private Config config;
     private int t; // steps taken
 
@@ -44,11 +46,11 @@ public final class Adam implements Optimizer {
     public Adam(List<Parameter> params, Config config) {
         this.params = Params.trainable("Adam", params);
         this.config = config;
-        this.m = new float[this.params.size()][];
-        this.v = new float[this.params.size()][];
+        this.m = new Tensor[this.params.size()];
+        this.v = new Tensor[this.params.size()];
         for (int i = 0; i < m.length; i++) {
-            m[i] = new float[this.params.get(i).numel()];
-            v[i] = new float[this.params.get(i).numel()];
+            m[i] = this.params.get(i).value().zerosLike();
+            v[i] = this.params.get(i).value().zerosLike();
         }
     }
 
@@ -61,17 +63,12 @@ public final class Adam implements Optimizer {
         double sqrtCorrection2 = Math.sqrt(1 - Math.pow(b2, t));
         double stepSize = config.lr / correction1;
         for (int k = 0; k < params.size(); k++) {
-            float[] p = params.get(k).value().data();
-            float[] dp = params.get(k).grad().data();
-            float[] mk = m[k];
-            float[] vk = v[k];
-            for (int i = 0; i < p.length; i++) {
-                double g = dp[i] + config.weightDecay * p[i];
-                mk[i] = (float) (b1 * mk[i] + (1 - b1) * g);
-                vk[i] = (float) (b2 * vk[i] + (1 - b2) * g * g);
-                // lr·m̂/(√v̂ + ε) written as PyTorch does: (lr/c₁)·m / (√v/√c₂ + ε)
-                p[i] = (float) (p[i] - stepSize * mk[i] / (Math.sqrt(vk[i]) / sqrtCorrection2 + config.eps));
-            }
+            Parameter p = params.get(k);
+            m[k] = Backends.onDeviceOf(p.value(), m[k]); // the state follows its parameter
+            v[k] = Backends.onDeviceOf(p.value(), v[k]);
+            // lr·m̂/(√v̂ + ε) written as PyTorch does: (lr/c₁)·m / (√v/√c₂ + ε) (OptimKernels.adamStep)
+            Backends.of(p.value()).adamStep(p.value(), p.grad(), m[k], v[k], b1, b2, stepSize, sqrtCorrection2,
+                    config.eps, config.weightDecay);
         }
     }
 

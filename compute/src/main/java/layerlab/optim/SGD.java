@@ -1,7 +1,9 @@
 package layerlab.optim;
 
 import java.util.List;
+import layerlab.backend.Backends;
 import layerlab.nn.Parameter;
+import layerlab.tensor.Tensor;
 
 /**
  * Stochastic gradient descent with momentum, in PyTorch's form ({@code torch.optim.SGD},
@@ -25,7 +27,7 @@ public final class SGD implements Optimizer {
     }
 
     private final List<Parameter> params;
-    private final float[][] velocity; // v per parameter, same length as its values
+    private final Tensor[] velocity; // v per parameter, same shape, on the parameter's device
     private Config config;
 
     public SGD(List<Parameter> params, double lr) {
@@ -39,9 +41,9 @@ public final class SGD implements Optimizer {
     public SGD(List<Parameter> params, Config config) {
         this.params = Params.trainable("SGD", params);
         this.config = config;
-        this.velocity = new float[this.params.size()][];
+        this.velocity = new Tensor[this.params.size()];
         for (int i = 0; i < velocity.length; i++) {
-            velocity[i] = new float[this.params.get(i).numel()];
+            velocity[i] = this.params.get(i).value().zerosLike();
         }
     }
 
@@ -51,14 +53,10 @@ public final class SGD implements Optimizer {
         float mu = (float) config.momentum;
         float wd = (float) config.weightDecay;
         for (int k = 0; k < params.size(); k++) {
-            float[] p = params.get(k).value().data();
-            float[] dp = params.get(k).grad().data();
-            float[] v = velocity[k];
-            for (int i = 0; i < p.length; i++) {
-                float g = dp[i] + wd * p[i];
-                v[i] = mu * v[i] + g;
-                p[i] -= lr * v[i];
-            }
+            Parameter p = params.get(k);
+            velocity[k] = Backends.onDeviceOf(p.value(), velocity[k]); // the state follows its parameter
+            // g = dp + wd·p; v ← μ·v + g; p ← p − lr·v (OptimKernels.sgdStep)
+            Backends.of(p.value()).sgdStep(p.value(), p.grad(), velocity[k], lr, mu, wd);
         }
     }
 

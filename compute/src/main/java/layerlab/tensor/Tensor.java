@@ -1,6 +1,7 @@
 package layerlab.tensor;
 
 import java.util.Arrays;
+import layerlab.backend.Backends;
 
 /**
  * A float32 tensor of rank 1 to 5, row-major: NCHW for images, NCTHW (N, C, T, H, W) for video.
@@ -12,18 +13,31 @@ import java.util.Arrays;
  * <p>Tensors are mutable through {@link #data()} only; every method here returns a new tensor
  * or a copy, except {@link #reshape} and {@link #flatten}, which share storage (as views do in
  * NumPy and PyTorch).
+ *
+ * <p>A tensor lives on one {@link Device}. On {@link Device#CPU} its storage is a float[]; on
+ * another device it is a {@link DeviceStorage} handle and the values stay there until
+ * {@link #to(Device) to(Device.CPU)} copies them back. Layers run where their input lives.
  */
 public final class Tensor {
     public static final int MAX_RANK = 5;
 
     private final int[] shape;
-    private final float[] data; // (numel) row-major, on the host
+    private final float[] data;            // (numel) row-major, on the host; null on a device
+    private final DeviceStorage storage;   // (numel) row-major, on a device; null on the CPU
     private final Device device;
 
     private Tensor(float[] data, int[] shape, Device device) {
         this.shape = shape;
         this.data = data;
+        this.storage = null;
         this.device = device;
+    }
+
+    private Tensor(DeviceStorage storage, int[] shape) {
+        this.shape = shape;
+        this.data = null;
+        this.storage = storage;
+        this.device = storage.device();
     }
 
     // ---- creation ---------------------------------------------------------------------------
@@ -35,6 +49,15 @@ public final class Tensor {
                 "Tensor.of: shape " + Shapes.str(s) + " needs " + Shapes.numel(s)
                         + " values, got " + data.length);
         return new Tensor(data, s, Device.CPU);
+    }
+
+    /** Wraps device storage (a backend's buffer, not copied) as a tensor of the given shape. */
+    public static Tensor onDevice(DeviceStorage storage, int... shape) {
+        int[] s = checkShape(shape);
+        Shapes.require(storage.length() == Shapes.numel(s),
+                "Tensor.onDevice: shape " + Shapes.str(s) + " needs " + Shapes.numel(s)
+                        + " values, the storage holds " + storage.length());
+        return new Tensor(storage, s);
     }
 
     /** A 2D tensor from rows, e.g. the slides' 4×4 grids: {@code Tensor.of2d(new float[][]{{1,3},{7,4}})}. */
@@ -53,6 +76,11 @@ public final class Tensor {
     public static Tensor zeros(int... shape) {
         int[] s = checkShape(shape);
         return new Tensor(new float[Shapes.numel(s)], s, Device.CPU);
+    }
+
+    /** A zero tensor on a device: where a layer puts its output, beside its input. */
+    public static Tensor zeros(Device device, int... shape) {
+        return device == Device.CPU ? zeros(shape) : Backends.of(device).zeros(shape);
     }
 
     public static Tensor ones(int... shape) {
@@ -105,14 +133,14 @@ public final class Tensor {
         return of(newData, shape.clone());
     }
 
-    /** A zero tensor of the same shape. */
+    /** A zero tensor of the same shape, on the same device. */
     public Tensor zerosLike() {
-        return zeros(shape);
+        return storage == null ? zeros(shape) : Backends.of(device).zeros(shape);
     }
 
-    /** A deep copy. */
+    /** A deep copy, on the same device. */
     public Tensor copy() {
-        return new Tensor(data.clone(), shape.clone(), device);
+        return storage == null ? new Tensor(data.clone(), shape.clone(), device) : Backends.of(device).copy(this);
     }
 
     // ---- shape ------------------------------------------------------------------------------
@@ -131,7 +159,7 @@ public final class Tensor {
     }
 
     public int numel() {
-        return data.length;
+        return storage == null ? data.length : storage.length();
     }
 
     public Device device() {
@@ -159,13 +187,14 @@ public final class Tensor {
                 known *= s[i];
             }
         }
-        if (infer >= 0 && known > 0 && data.length % known == 0) {
-            s[infer] = (int) (data.length / known);
+        int n = numel();
+        if (infer >= 0 && known > 0 && n % known == 0) {
+            s[infer] = (int) (n / known);
         }
         checkShape(s);
-        Shapes.require(Shapes.numel(s) == data.length, "Tensor.reshape: cannot view shape "
-                + Shapes.str(shape) + " (" + data.length + " values) as " + Shapes.str(newShape));
-        return new Tensor(data, s, device);
+        Shapes.require(Shapes.numel(s) == n, "Tensor.reshape: cannot view shape "
+                + Shapes.str(shape) + " (" + n + " values) as " + Shapes.str(newShape));
+        return view(s);
     }
 
     /** Merges dimensions fromDim…last into one: (N,C,H,W).flatten(1) → (N, C·H·W). */
@@ -173,19 +202,23 @@ public final class Tensor {
         int a = axis(fromDim);
         int[] s = Arrays.copyOf(shape, a + 1);
         s[a] = Shapes.product(shape, a, shape.length);
-        return new Tensor(data, s, device);
+        return view(s);
+    }
+
+    private Tensor view(int[] s) {
+        return storage == null ? new Tensor(data, s, device) : new Tensor(storage, s);
     }
 
     // ---- elements ---------------------------------------------------------------------------
 
     /** The element at the given index (one coordinate per dimension). */
     public float get(int... index) {
-        return data[offset(index)];
+        return data()[offset(index)];
     }
 
     /** Sets one element; returns this tensor. */
     public Tensor set(float value, int... index) {
-        data[offset(index)] = value;
+        data()[offset(index)] = value;
         return this;
     }
 
@@ -204,43 +237,71 @@ public final class Tensor {
         return off;
     }
 
-    /** A copy of the values in row-major order. */
+    /** A copy of the values in row-major order (read back from the device if it lives there). */
     public float[] toArray() {
-        return data.clone();
+        return storage == null ? data.clone() : to(Device.CPU).data;
     }
 
     /**
-     * The backing storage, row-major, not copied: what layer kernels read and write.
+     * The backing storage, row-major, not copied: what the CPU kernels read and write.
      * Writing into it changes this tensor (and every reshape sharing it).
+     * A tensor on another device has no host array: move it with {@code to(Device.CPU)} first.
      */
     public float[] data() {
+        if (storage != null) {
+            throw new IllegalStateException("Tensor.data(): this tensor " + Shapes.str(shape) + " lives on "
+                    + device.label() + ", not in host memory; call to(Device.CPU) first to read it");
+        }
         return data;
     }
 
-    /** Moves (copies) the tensor to a device; returns this tensor if it is already there. */
-    public Tensor to(Device target) {
-        if (target == device) {
-            return this;
+    /** The device handle of a tensor that lives off the host (for backends); fails for a CPU tensor. */
+    public DeviceStorage storage() {
+        if (storage == null) {
+            throw new IllegalStateException("Tensor.storage(): this tensor " + Shapes.str(shape)
+                    + " lives on cpu; it has a host array, see data()");
         }
-        throw new UnsupportedOperationException("Tensor.to(" + target.label()
-                + "): this build has no " + target.label() + " backend; only cpu is available");
+        storage.checkAlive();
+        return storage;
     }
 
-    /** Same shape and values bit for bit. */
+    /**
+     * Moves (copies) the tensor to a device; returns this tensor if it is already there. Moving
+     * is always explicit: layers never move their input. If the target's backend is unavailable
+     * (no OpenCL on this machine), the tensor stays on the CPU and a notice says why, once.
+     */
+    public Tensor to(Device target) {
+        if (target == device) {
+            if (storage != null) {
+                storage.checkAlive();
+            }
+            return this;
+        }
+        return Backends.move(this, target);
+    }
+
+    /** Same shape and values bit for bit (device tensors are read back to compare). */
     @Override
     public boolean equals(Object o) {
-        return o instanceof Tensor t && Arrays.equals(shape, t.shape) && Arrays.equals(data, t.data);
+        return o instanceof Tensor t && Arrays.equals(shape, t.shape) && Arrays.equals(hostValues(), t.hostValues());
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(shape) + Arrays.hashCode(data);
+        return 31 * Arrays.hashCode(shape) + Arrays.hashCode(hostValues());
     }
 
-    /** "Tensor[2, 3] cpu [1.0, 2.0, …]" — short; renderers give the rich view. */
+    private float[] hostValues() {
+        return storage == null ? data : toArray();
+    }
+
+    /** "Tensor[2, 3] cpu [1.0, 2.0, …]" — short; renderers give the rich view. A device tensor is not read. */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Tensor").append(Shapes.str(shape)).append(' ').append(device.label());
+        if (storage != null) {
+            return sb.append(" (values on the device; to(Device.CPU) reads them)").toString();
+        }
         int n = Math.min(data.length, 8);
         sb.append(" [");
         for (int i = 0; i < n; i++) {

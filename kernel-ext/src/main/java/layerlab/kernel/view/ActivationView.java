@@ -61,7 +61,7 @@ final class ActivationView {
         Charts.ticks(c, from, to, range(y, dy)[0], range(y, dy)[1]);
         XYSeries fs = Charts.line(c, "f(x)", x, y, Charts.SERIES[0]);
         fs.setLineStyle(new BasicStroke(2.5f));
-        XYSeries ds = Charts.line(c, "f′(x)", x, dy, Charts.SERIES[1]);
+        XYSeries ds = Charts.line(c, "f'(x)", x, dy, Charts.SERIES[1]);
         ds.setLineStyle(new BasicStroke(1.8f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
                 new float[] {6f, 4f}, 0f));
         return c;

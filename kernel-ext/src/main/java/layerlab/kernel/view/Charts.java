@@ -73,7 +73,7 @@ final class Charts {
         s.setYAxisMax(y[1] + pad);
     }
 
-    /** [lo, hi] widened to multiples of a 1-2-5 step giving about five intervals. */
+    /** [lo, hi] widened to multiples of a 1-2-5 step of about an eighth of the range. */
     static double[] nice(double lo, double hi) {
         if (!(Double.isFinite(lo) && Double.isFinite(hi))) {
             return new double[] {0, 1};
@@ -82,7 +82,7 @@ final class Charts {
             double pad = lo == 0 ? 1 : Math.abs(lo) * 0.1;
             return new double[] {lo - pad, hi + pad};
         }
-        double raw = (hi - lo) / 5;
+        double raw = (hi - lo) / 8; // fine steps: the axis ends close to the data (−6…6 stays −6…6)
         double mag = Math.pow(10, Math.floor(Math.log10(raw)));
         double step = raw <= mag ? mag : raw <= 2 * mag ? 2 * mag : raw <= 5 * mag ? 5 * mag : 10 * mag;
         return new double[] {Math.floor(lo / step + 1e-9) * step, Math.ceil(hi / step - 1e-9) * step};

@@ -1,0 +1,75 @@
+package layerlab.backend.opencl;
+
+import static layerlab.backend.opencl.ClTests.parity;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import layerlab.backend.Indices;
+import layerlab.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** Linear (the tiled GEMM), softmax, log-softmax and cross entropy on OpenCL against the CPU. */
+class LinearSoftmaxParityTest {
+    @Test
+    void linearOnTileAlignedAndRaggedShapes() {
+        int[][] shapes = {{4, 3, 2}, {33, 70, 45}, {64, 128, 64}, {2, 784, 10}};
+        for (int[] s : shapes) {
+            int batch = s[0], in = s[1], out = s[2];
+            Tensor x = Tensor.randn(1, batch, in);
+            Tensor a = Tensor.randn(2, out, in);
+            Tensor bias = Tensor.randn(3, out);
+            Tensor dy = Tensor.randn(4, batch, out);
+            parity("Linear" + java.util.Arrays.toString(s), 2e-5, (b, on) -> {
+                Tensor xx = on.apply(x), aa = on.apply(a), y = on.apply(dy).zerosLike(), dx = xx.zerosLike();
+                Tensor da = on.apply(Tensor.full(0.25f, out, in)), db = on.apply(Tensor.full(-1f, out));
+                b.linearForward(y, xx, aa, on.apply(bias), batch, in, out);
+                b.linearBackward(dx, da, db, on.apply(dy), xx, aa, batch, in, out);
+                return new Tensor[] {y, dx, da, db};
+            });
+        }
+    }
+
+    @Test
+    void linearWithoutBias() {
+        Tensor x = Tensor.randn(1, 5, 7);
+        Tensor a = Tensor.randn(2, 3, 7);
+        parity("Linear(no bias)", 2e-5, (b, on) -> {
+            Tensor y = on.apply(Tensor.zeros(5, 3));
+            b.linearForward(y, on.apply(x), on.apply(a), null, 5, 7, 3);
+            return new Tensor[] {y};
+        });
+    }
+
+    @Test
+    void softmaxAndLogSoftmaxOverLastAndChannelAxis() {
+        Tensor x = Tensor.randn(5, 3, 4, 5, 6).reshape(3, 4, 5, 6);
+        Tensor dy = Tensor.randn(6, 3, 4, 5, 6);
+        int[][] views = {{3 * 4 * 5, 6, 1}, {3, 4, 5 * 6}, {1, 3 * 4 * 5 * 6, 1}};
+        for (int[] v : views) {
+            parity("Softmax(outer, n, inner)=" + java.util.Arrays.toString(v), 1e-5, (b, on) -> {
+                Tensor xx = on.apply(x), y = xx.zerosLike(), dx = xx.zerosLike();
+                Tensor ly = xx.zerosLike(), ldx = xx.zerosLike();
+                b.softmaxForward(y, xx, v[0], v[1], v[2]);
+                b.softmaxBackward(dx, on.apply(dy), y, v[0], v[1], v[2]);
+                b.logSoftmaxForward(ly, xx, v[0], v[1], v[2]);
+                b.logSoftmaxBackward(ldx, on.apply(dy), ly, v[0], v[1], v[2]);
+                return new Tensor[] {y, dx, ly, ldx};
+            });
+        }
+    }
+
+    @Test
+    void crossEntropyFromLogits() {
+        Tensor logits = Tensor.randn(7, 16, 10);
+        int[] labels = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 8, 7, 6, 5, 4};
+        float[] loss = new float[2];
+        parity("CrossEntropy", 1e-6, (b, on) -> {
+            Tensor z = on.apply(logits), probs = z.zerosLike(), dz = z.zerosLike();
+            Indices l = b.upload(labels);
+            loss[b == ClTests.CPU ? 0 : 1] = b.crossEntropyForward(probs, z, l, 16, 10);
+            b.crossEntropyBackward(dz, probs, l, 16, 10);
+            return new Tensor[] {probs, dz};
+        });
+        System.out.printf("cross entropy: cpu %.8f opencl %.8f%n", loss[0], loss[1]);
+        assertEquals(loss[0], loss[1], 1e-6 * Math.abs(loss[0]));
+    }
+}
