@@ -23,7 +23,7 @@ class SimdActivationParityTest {
 
     @AfterEach
     void restore() {
-        Simd.setEnabled(true);
+        SimdParity.restore();
     }
 
     private interface Op {

@@ -22,7 +22,7 @@ class SimdConvParityTest {
 
     @AfterEach
     void restore() {
-        Simd.setEnabled(true);
+        SimdParity.restore();
     }
 
     @ParameterizedTest(name = "n={0} c={1} hw={2}x{3} o={4} k={5} s={6} p={7}")

@@ -24,7 +24,7 @@ class SimdGemmParityTest {
 
     @AfterEach
     void restore() {
-        Simd.setEnabled(true);
+        SimdParity.restore();
     }
 
     @ParameterizedTest(name = "m={0} n={1} k={2}")
@@ -66,7 +66,7 @@ class SimdGemmParityTest {
             LinearKernels.linearBackward(dx, dw, db, dy, x, w, batch, in, out);
             r[v] = new float[][] {dx, dw, db};
         }
-        Simd.setEnabled(true);
+        SimdParity.restore();
         SimdParity.assertClose("linear dx", r[1][0], r[0][0], 1e-5);
         SimdParity.assertClose("linear dw", r[1][1], r[0][1], 1e-5);
         SimdParity.assertClose("linear dbias", r[1][2], r[0][2], 1e-5);
@@ -81,7 +81,7 @@ class SimdGemmParityTest {
         op.accept(fast);
         Simd.setEnabled(false);
         op.accept(slow);
-        Simd.setEnabled(true);
+        SimdParity.restore();
         double worst = 0;
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {

@@ -22,7 +22,7 @@ class SimdNormParityTest {
 
     @AfterEach
     void restore() {
-        Simd.setEnabled(true);
+        SimdParity.restore();
     }
 
     @ParameterizedTest(name = "n={0} c={1} s={2} train={3}")

@@ -2,9 +2,14 @@ package layerlab.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Shared check of the parity tests: prints the worst difference, fails above the bound. */
+/** Shared by the parity tests: the check (prints the worst difference, fails above the bound) and the restore. */
 final class SimdParity {
     private SimdParity() {}
+
+    /** Back to the run's setting (-Dlayerlab.simd=false keeps the scalar twins on for the other tests). */
+    static void restore() {
+        Simd.setEnabled(Simd.available() && !"false".equalsIgnoreCase(System.getProperty("layerlab.simd", "true")));
+    }
 
     /** max |a − b| / max(1, max |a|) ≤ bound; NaN must match NaN. */
     static void assertClose(String what, float[] expected, float[] actual, double bound) {

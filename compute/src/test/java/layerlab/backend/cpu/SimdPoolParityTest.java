@@ -23,7 +23,7 @@ class SimdPoolParityTest {
 
     @AfterEach
     void restore() {
-        Simd.setEnabled(true);
+        SimdParity.restore();
     }
 
     @ParameterizedTest(name = "{0}x{1} k={2} s={3} p={4} ceil={5}")

@@ -25,7 +25,7 @@ class SimdSoftmaxDropoutParityTest {
 
     @AfterEach
     void restore() {
-        Simd.setEnabled(true);
+        SimdParity.restore();
     }
 
     @ParameterizedTest(name = "outer={0} n={1} inner={2}")
