@@ -61,8 +61,13 @@ final class Measure {
         return new double[] {median(ta), median(tb)};
     }
 
-    /** One timed call in milliseconds. */
+    /**
+     * One timed call in milliseconds. NOTE: it starts after a 2 ms pause: libtorch's OpenMP
+     * workers spin for a while after each parallel region (GNU libgomp's default wait policy)
+     * and would otherwise take a core from whatever runs next — the other side, here.
+     */
     static double time(Case c) throws Exception {
+        Thread.sleep(2);
         c.prepare().run();
         long t = System.nanoTime();
         c.body().run();
