@@ -226,6 +226,8 @@ def main():
         OBS['seed'] = run(kc, '%seed 7\nSeeds.base()')
         OBS['seed_bad'] = run(kc, '%seed seven')
         OBS['device'] = run(kc, '%device')
+        OBS['device_opencl'] = run(kc, '%device opencl')
+        OBS['device_moved'] = run(kc, 'Tensor.ones(2, 3).to(device()).device()')
         OBS['device_cpu'] = run(kc, '%device cpu')
         OBS['device_bad'] = run(kc, '%device tpu')
         OBS['final'] = run(kc, '1 + 1')

@@ -464,10 +464,12 @@ class ProtocolTest {
     }
 
     @Test
-    void deviceListsTheCpuAndSaysWhyOnlyIt() {
+    void deviceListsAndSelectsTheBackends() {
         String list = stdout("device");
         assertTrue(list.contains("* cpu"), list);
-        assertTrue(list.contains("only the cpu is listed"), list);
+        assertTrue(list.contains("  opencl — "), list);
+        assertTrue(stdout("device_opencl").startsWith("device: opencl"), stdout("device_opencl"));
+        assertEquals("OPENCL", result("device_moved"));
         assertTrue(stdout("device_cpu").startsWith("device: cpu"));
         JsonObject e = error("device_bad");
         assertTrue(e.get("evalue").getAsString().contains("unknown device 'tpu'"), e.toString());
