@@ -226,8 +226,14 @@ def main():
         OBS['seed'] = run(kc, '%seed 7\nSeeds.base()')
         OBS['seed_bad'] = run(kc, '%seed seven')
         OBS['device'] = run(kc, '%device')
+        OBS['device_opencl'] = run(kc, '%device opencl')
+        OBS['device_moved'] = run(kc, 'Tensor.ones(2, 3).to(device()).device()')
         OBS['device_cpu'] = run(kc, '%device cpu')
         OBS['device_bad'] = run(kc, '%device tpu')
+        OBS['layers'] = run(kc, '%%layers\nvar net = new Sequential(new ReLU(), new MaxPool(2, 2));\n'
+                                'net.forward(Tensor.randn(1, 1, 2, 4, 4)).numel()')
+        OBS['layers_none'] = run(kc, '%%layers\n2 * 21')
+        OBS['layers_bad'] = run(kc, '%%layers now\n1')
         OBS['final'] = run(kc, '1 + 1')
     except Exception:
         traceback.print_exc()

@@ -39,6 +39,7 @@ public final class Trace implements AutoCloseable {
 
     private static final ThreadLocal<Trace> CURRENT = new ThreadLocal<>();
     private static volatile int active; // traces open on any thread; 0 → containers skip all tracing
+    private static volatile Trace shared; // records on every thread that has no trace of its own
 
     private final List<Entry> entries = new ArrayList<>();
     private final Deque<Integer> path = new ArrayDeque<>(); // child indices from the outermost container
@@ -58,6 +59,23 @@ public final class Trace implements AutoCloseable {
             active++;
         }
         return t;
+    }
+
+    /**
+     * Starts a trace that records on every thread without a trace of its own — for a notebook's
+     * {@code %%layers}, whose cell code runs on a thread the magic does not own. One at a time;
+     * close it on the thread that started it. Its forwards must not run on several threads at once.
+     */
+    public static Trace startShared() {
+        synchronized (Trace.class) {
+            if (shared != null) {
+                throw new IllegalStateException("Trace: a shared trace is already active");
+            }
+            Trace t = new Trace(null);
+            shared = t;
+            active++;
+            return t;
+        }
     }
 
     /** Runs {@code body} with a trace active and returns what it recorded. */
@@ -83,12 +101,16 @@ public final class Trace implements AutoCloseable {
                     + owner.getName() + "), got " + Thread.currentThread().getName());
         }
         closed = true;
+        synchronized (Trace.class) {
+            active--;
+            if (shared == this) {
+                shared = null;
+                return;
+            }
+        }
         CURRENT.set(outer);
         if (outer == null) {
             CURRENT.remove();
-        }
-        synchronized (Trace.class) {
-            active--;
         }
     }
 
@@ -96,7 +118,11 @@ public final class Trace implements AutoCloseable {
 
     /** The trace active on this thread, or null (fast when none is active anywhere). */
     static Trace current() {
-        return active == 0 ? null : CURRENT.get();
+        if (active == 0) {
+            return null;
+        }
+        Trace own = CURRENT.get();
+        return own != null ? own : shared;
     }
 
     /** A container is about to run its child {@code index}. */

@@ -120,4 +120,22 @@ class TraceTest {
         List<Trace.Entry> e = Trace.run(() -> new Sequential(new ReLU()).forward(Tensor.ones(2, 3)));
         assertEquals("0: ReLU() -> [2, 3]", e.get(0).toString());
     }
+
+    @Test
+    void aSharedTraceRecordsForwardsOnAnotherThread() throws Exception {
+        Sequential net = new Sequential(new ReLU(), new ReLU());
+        List<Trace.Entry> seen;
+        try (Trace t = Trace.startShared()) {
+            Thread worker = new Thread(() -> net.forward(Tensor.randn(1, 2, 3)));
+            worker.start();
+            worker.join();
+            seen = t.entries();
+            assertThrows(IllegalStateException.class, Trace::startShared, "only one shared trace at a time");
+        }
+        assertEquals(List.of("0: ReLU()", "1: ReLU()"), seen.stream().map(Trace.Entry::name).toList());
+        assertTrue(Trace.run(() -> { }).isEmpty());
+        try (Trace t = Trace.startShared()) {
+            assertTrue(t.entries().isEmpty(), "a closed shared trace leaves nothing behind");
+        }
+    }
 }

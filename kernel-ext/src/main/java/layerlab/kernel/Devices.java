@@ -3,49 +3,49 @@ package layerlab.kernel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Supplier;
+import java.util.Optional;
+import layerlab.backend.Backends;
+import layerlab.backend.DeviceInfo;
 import layerlab.backend.cpu.Parallel;
+import layerlab.tensor.Device;
 
 /**
- * The devices {@code %device} lists and selects.
- *
- * <p>{@link #list()} is the one place the list comes from: the CPU is always there; another
- * backend adds its devices with {@link #addSource(Supplier)} (the OpenCL backend, when it
- * exists, registers one entry per OpenCL device). Until some source lists a GPU, the list says
- * why only the CPU is there.
+ * What {@code %device} lists and selects: one entry per backend ({@link Backends}, found through
+ * ServiceLoader). Selecting sets the notebook's default device ({@link Backends#current()});
+ * tensors still move explicitly ({@code x.to(device())}) and layers run where their input lives.
  */
 public final class Devices {
     /** One device: {@code name} is what {@code %device NAME} takes. */
     public record Entry(String name, String description, boolean available, String note) {}
 
-    private static final List<Supplier<List<Entry>>> SOURCES = new CopyOnWriteArrayList<>();
-    private static volatile String selected = "cpu";
-
-    /** Shown when no source lists anything beyond the CPU. */
-    static final String NO_GPU_NOTE =
-            "only the cpu is listed: the GPU (OpenCL) backend is not part of this build yet";
-
     private Devices() {}
 
-    /** Adds a source of devices (called once by a backend when it is loaded). */
-    public static void addSource(Supplier<List<Entry>> source) {
-        SOURCES.add(source);
-    }
-
-    /** Every device known now, the CPU first. */
+    /** Every backend's device, the CPU first; an unavailable one says why. */
     public static List<Entry> list() {
         List<Entry> all = new ArrayList<>();
-        all.add(new Entry("cpu", "Java on the CPU, " + Parallel.threads() + " threads", true, ""));
-        for (Supplier<List<Entry>> s : SOURCES) {
-            all.addAll(s.get());
+        for (Device d : Device.values()) {
+            Optional<String> why = Backends.unavailableReason(d);
+            String description = d == Device.CPU
+                    ? "Java on the CPU, " + Parallel.threads() + " threads"
+                    : why.isPresent() ? "OpenCL" : describe(d);
+            all.add(new Entry(d.label(), description, why.isEmpty(), why.orElse("")));
         }
         return all;
     }
 
+    private static String describe(Device d) {
+        StringBuilder sb = new StringBuilder();
+        for (DeviceInfo info : Backends.available()) {
+            if (info.device() == d) {
+                sb.append(sb.length() == 0 ? "" : "; ").append(info.toString().substring(d.label().length() + 2));
+            }
+        }
+        return sb.toString();
+    }
+
     /** The selected device's name ("cpu" at start). */
     public static String selected() {
-        return selected;
+        return Backends.current().label();
     }
 
     /** Selects a device by name; throws with the list of choices when it is unknown or unavailable. */
@@ -57,7 +57,7 @@ public final class Devices {
                 if (!e.available()) {
                     throw new IllegalArgumentException("device " + key + " is not available: " + e.note());
                 }
-                selected = key;
+                Backends.select(Device.valueOf(key.toUpperCase(Locale.ROOT)));
                 return e;
             }
         }
@@ -65,27 +65,22 @@ public final class Devices {
         for (Entry e : all) {
             names.append(names.length() == 0 ? "" : ", ").append(e.name());
         }
-        String why = all.size() == 1 ? " (" + NO_GPU_NOTE + ")" : "";
-        throw new IllegalArgumentException("unknown device '" + name + "'; available: " + names + why);
+        throw new IllegalArgumentException("unknown device '" + name + "'; devices: " + names);
     }
 
     /** The table {@code %device} prints. */
     public static String describe() {
-        List<Entry> all = list();
         StringBuilder sb = new StringBuilder("devices:\n");
-        for (Entry e : all) {
-            sb.append(e.name().equals(selected) ? "* " : "  ").append(e.name()).append(" — ").append(e.description());
+        String selected = selected();
+        for (Entry e : list()) {
+            boolean on = e.name().equals(selected);
+            sb.append(on ? "* " : "  ").append(e.name()).append(" — ").append(e.description());
             if (!e.available()) {
                 sb.append(" (not available: ").append(e.note()).append(')');
             }
-            if (e.name().equals(selected)) {
-                sb.append(" [selected]");
-            }
-            sb.append('\n');
+            sb.append(on ? " [selected]\n" : "\n");
         }
-        if (all.size() == 1) {
-            sb.append(NO_GPU_NOTE).append('\n');
-        }
-        return sb.toString();
+        return sb.append("tensors move explicitly: x.to(device()) or x.to(Device.OPENCL); layers run where their input lives\n")
+                .toString();
     }
 }

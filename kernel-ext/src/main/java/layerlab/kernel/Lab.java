@@ -38,6 +38,11 @@ public final class Lab {
         return Renderers.render(renderer(), value);
     }
 
+    /** The device {@code %device} selected (cpu at start): {@code x.to(device())} moves a tensor there. */
+    public static layerlab.tensor.Device device() {
+        return layerlab.backend.Backends.current();
+    }
+
     /** Shows {@code value} below the cell now; returns the display id for {@link #updateDisplay}. */
     public static String display(Object value) {
         LabKernel k = kernel;

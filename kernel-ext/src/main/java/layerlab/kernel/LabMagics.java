@@ -16,13 +16,15 @@ import layerlab.tensor.Seeds;
 
 /**
  * The kernel's magics, registered in the base library's registry: {@code %classpath},
- * {@code %timeit}/{@code %%timeit}, {@code %seed}, {@code %device}, {@code %lsmagic}.
+ * {@code %timeit}/{@code %%timeit}, {@code %%layers}, {@code %seed}, {@code %device}, {@code %lsmagic}.
  * Bad arguments throw {@link MagicUsageException} with the usage.
  */
 final class LabMagics {
     static final String CLASSPATH_USAGE = "usage: %classpath PATH... (jar files or folders; ~ is your home folder)";
     static final String TIMEIT_USAGE = "usage: %timeit [-n LOOPS] [-r RUNS] STATEMENT_OR_EXPRESSION  (or %%timeit [-n LOOPS] [-r RUNS] with the code in the cell)";
     static final String SEED_USAGE = "usage: %seed N  (N a whole number; restarts the lab's default seeds, layerlab.tensor.Seeds)";
+    static final String LAYERS_USAGE = "usage: %%layers  (first line of a cell; the cell's code runs as usual, then every layer"
+            + " that ran inside a Sequential, Residual or Concat is shown with its output)";
     static final String DEVICE_USAGE = "usage: %device [NAME]  (no NAME: list the devices; NAME: select one, e.g. %device cpu)";
 
     private final LabKernel kernel;
@@ -42,6 +44,7 @@ final class LabMagics {
         });
         line(magics, "timeit", args -> timeit(args.isEmpty() ? "" : args.get(0), null));
         cell(magics, "timeit", (args, body) -> timeit(args.isEmpty() ? "" : args.get(0), body));
+        cell(magics, "layers", this::layers);
         line(magics, "seed", args -> {
             seed(args);
             return null;
@@ -225,6 +228,30 @@ final class LabMagics {
         }
         throw new CellError("CompilationError", "%timeit: the code does not compile as a statement or an expression: "
                 + first.evalue, first.traceback);
+    }
+
+    // ------------------------------------------------------------------ %%layers
+
+    /** Runs the cell with a shared {@link layerlab.nn.Trace} open, then shows every recorded layer output. */
+    private Object layers(List<String> args, String body) throws Exception {
+        if (!args.isEmpty()) {
+            throw new MagicUsageException("%%layers takes no arguments, got '" + String.join(" ", args) + "'. " + LAYERS_USAGE);
+        }
+        if (body.isBlank()) {
+            throw new MagicUsageException("%%layers: the cell has no code to run. " + LAYERS_USAGE);
+        }
+        Object value;
+        List<layerlab.nn.Trace.Entry> entries;
+        try (layerlab.nn.Trace trace = layerlab.nn.Trace.startShared()) {
+            value = kernel.runCell(body);
+            entries = trace.entries();
+        }
+        if (entries.isEmpty()) {
+            System.out.println("%%layers: no layer ran inside a Sequential, Residual or Concat in this cell");
+        } else {
+            Lab.display(layerlab.kernel.view.Views.layers(entries));
+        }
+        return value == LabKernel.NO_VALUE ? null : value;
     }
 
     // ------------------------------------------------------------------ %seed, %device

@@ -47,11 +47,17 @@ class PartsTest {
     }
 
     @Test
-    void devicesListTheCpuAndExplainTheRest() {
+    void devicesListEveryBackendAndSelectTheDefault() {
         assertEquals("cpu", Devices.list().get(0).name());
-        assertTrue(Devices.describe().contains(Devices.NO_GPU_NOTE));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Devices.select("opencl"));
-        assertTrue(e.getMessage().contains("unknown device 'opencl'; available: cpu"), e.getMessage());
+        Devices.Entry opencl = Devices.list().get(1);
+        assertEquals("opencl", opencl.name());
+        assertTrue(opencl.available(), "PoCL must be installed here: " + opencl.note());
+        assertTrue(Devices.describe().contains("* cpu"), Devices.describe());
+        assertEquals("opencl", Devices.select("OpenCL").name());
+        assertEquals(layerlab.tensor.Device.OPENCL, Lab.device());
+        assertTrue(Devices.describe().contains("* opencl"), Devices.describe());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Devices.select("tpu"));
+        assertTrue(e.getMessage().contains("unknown device 'tpu'; devices: cpu, opencl"), e.getMessage());
         assertEquals("cpu", Devices.select("CPU").name());
     }
 

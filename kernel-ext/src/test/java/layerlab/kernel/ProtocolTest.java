@@ -464,12 +464,28 @@ class ProtocolTest {
     }
 
     @Test
-    void deviceListsTheCpuAndSaysWhyOnlyIt() {
+    void deviceListsAndSelectsTheBackends() {
         String list = stdout("device");
         assertTrue(list.contains("* cpu"), list);
-        assertTrue(list.contains("only the cpu is listed"), list);
+        assertTrue(list.contains("  opencl — "), list);
+        assertTrue(stdout("device_opencl").startsWith("device: opencl"), stdout("device_opencl"));
+        assertEquals("OPENCL", result("device_moved"));
         assertTrue(stdout("device_cpu").startsWith("device: cpu"));
         JsonObject e = error("device_bad");
         assertTrue(e.get("evalue").getAsString().contains("unknown device 'tpu'"), e.toString());
+    }
+
+    @Test
+    void layersMagicShowsEveryLayerOutputAndKeepsTheValue() {
+        List<JsonObject> shown = outputs("layers", "display_data");
+        assertEquals(1, shown.size(), probe("layers").toString());
+        JsonObject data = shown.get(0).getAsJsonObject("content").getAsJsonObject("data");
+        String text = data.get("text/plain").getAsString();
+        assertTrue(text.contains("0: ReLU()") && text.contains("1: MaxPool(kernel=2, stride=2)"), text);
+        assertTrue(data.has("text/html"), data.keySet().toString());
+        assertEquals("8", result("layers"));
+        assertTrue(stdout("layers_none").contains("no layer ran"), stdout("layers_none"));
+        assertEquals("42", result("layers_none"));
+        assertTrue(error("layers_bad").get("evalue").getAsString().contains("usage: %%layers"), probe("layers_bad").toString());
     }
 }

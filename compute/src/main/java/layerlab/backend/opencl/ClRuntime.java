@@ -314,6 +314,11 @@ final class ClRuntime {
             int status;
             if (a instanceof ClBuffer b) {
                 b.checkAlive();
+                if (b.owner != this) {
+                    // NOTE: PoCL tolerates a buffer of another context; NVIDIA answers CL_INVALID_MEM_OBJECT.
+                    throw new IllegalArgumentException("OpenCL: argument " + i + " is a buffer of another OpenCL context"
+                            + " (device " + b.owner.deviceName + "); move the tensor through this backend first");
+                }
                 status = clSetKernelArg(k, i, Sizeof.cl_mem, Pointer.to(b.mem));
             } else if (a instanceof Integer v) {
                 status = clSetKernelArg(k, i, Sizeof.cl_int, Pointer.to(new int[] {v}));

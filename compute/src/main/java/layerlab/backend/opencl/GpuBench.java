@@ -32,10 +32,9 @@ public final class GpuBench {
     public static void main(String[] args) {
         int reps = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int cpuReps = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        OpenClBackend cl = new OpenClBackend();
-        cl.unavailableReason().ifPresent(r -> {
-            throw new IllegalStateException("OpenCL is unavailable: " + r);
-        });
+        // NOTE: the shared backend, the one Tensor.to and zerosLike use: a second OpenClBackend would
+        // be a second context, whose buffers are invalid here (PoCL tolerates it, NVIDIA does not).
+        OpenClBackend cl = (OpenClBackend) layerlab.backend.Backends.of(layerlab.tensor.Device.OPENCL);
         CpuBackend cpu = new CpuBackend();
         System.out.println(cl.devices().get(0));
         System.out.println(cpu.devices().get(0) + " — the CPU column, " + Parallel.threads() + " threads");
@@ -89,7 +88,7 @@ public final class GpuBench {
 
     private static void run(String name, double bytes, double flops, int reps, int cpuReps, OpenClBackend cl,
                             CpuBackend cpu, Op op) {
-        double ms = time(reps, op.prepare(cl, t -> t.to(layerlab.tensor.Device.OPENCL)), cl::finish);
+        double ms = time(reps, op.prepare(cl, cl::upload), cl::finish);
         double cpuMs = cpuReps > 0 ? time(cpuReps, op.prepare(cpu, Tensor::copy), () -> { }) : Double.NaN;
         System.out.printf(Locale.ROOT, "%-40s %11.3f %10.1f %12.1f %12.2f %8s%n", name, ms, bytes / ms / 1e6,
                 flops / ms / 1e6, cpuMs, Double.isNaN(cpuMs) ? "-" : String.format(Locale.ROOT, "%.1fx", cpuMs / ms));
