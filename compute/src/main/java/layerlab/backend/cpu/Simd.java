@@ -395,6 +395,21 @@ public final class Simd {
         return false;
     }
 
+    /** FusedKernels.batchNormReluForward. */
+    public static boolean batchNormReluForward(float[] y, float[] x, float[] mean, float[] rstd,
+                                               float[] gamma, float[] beta, int n, int c, int s) {
+        if (!enabled) {
+            return false;
+        }
+        VecNorm.batchNormReluForward(y, x, mean, rstd, gamma, beta, n, c, s);
+        return true;
+    }
+
+    public static boolean batchNormReluForward(double[] y, double[] x, double[] mean, double[] rstd,
+                                               double[] gamma, double[] beta, int n, int c, int s) {
+        return false;
+    }
+
     // ---- softmax over an inner axis (SoftmaxKernels), dropout mask (layerlab.nn.Dropout) ----
 
     /** SoftmaxKernels.softmaxForward when the axis has at least 16 positions after it (vectors across them). */

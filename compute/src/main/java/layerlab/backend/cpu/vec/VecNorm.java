@@ -136,6 +136,29 @@ public final class VecNorm {
         });
     }
 
+    /** y = max(0, (x − mean)·(γ·rstd) + β) per channel: the fused inference form (FusedKernels). */
+    public static void batchNormReluForward(float[] y, float[] x, float[] mean, float[] rstd,
+                                            float[] gamma, float[] beta, int n, int c, int s) {
+        Parallel.forRange(n * c, s, nc -> {
+            int ch = nc % c;
+            int off = nc * s;
+            float m = mean[ch];
+            float scale = gamma[ch] * rstd[ch];
+            float shift = beta[ch];
+            FloatVector zero = FloatVector.zero(S);
+            int i = 0;
+            for (; i <= s - L; i += L) {
+                FloatVector v = FloatVector.fromArray(S, x, off + i).sub(m).mul(scale).add(shift);
+                zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, off + i);
+            }
+            if (i < s) {
+                VectorMask<Float> mk = S.indexInRange(i, s);
+                FloatVector v = FloatVector.fromArray(S, x, off + i, mk).sub(m).mul(scale).add(shift);
+                zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, off + i, mk);
+            }
+        });
+    }
+
     // ---- group norm: x (N, G, D); γ, β indexed by element / span, or null ----
 
     public static void groupNormForward(float[] y, float[] mean, float[] var, float[] rstd, float[] x,
