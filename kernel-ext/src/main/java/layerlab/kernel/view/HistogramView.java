@@ -20,8 +20,15 @@ final class HistogramView {
 
     /** Saturated means x ≤ low or x ≥ high; {@code null} when the values are unbounded (no saturation). */
     record Thresholds(double low, double high) {
-        /** Guess from the range: [0, 1] → sigmoid (0.01, 0.99); [−1, 1] → tanh (−0.99, 0.99); else none. */
+        /**
+         * Guess from the range: [0, 1] → sigmoid (0.01, 0.99); [−1, 1] → tanh (−0.99, 0.99); else
+         * none. Values with exact zeros are not guessed: sigmoid never gives 0 and tanh only for an
+         * input of exactly 0, while pixels, ReLU or dropout outputs in [0, 1] have many.
+         */
         static Thresholds guess(Stats s) {
+            if (s.zeros() > 0) {
+                return null;
+            }
             if (s.min() >= 0 && s.max() <= 1) {
                 return new Thresholds(0.01, 0.99);
             }

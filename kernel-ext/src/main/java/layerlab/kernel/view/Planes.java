@@ -13,7 +13,8 @@ import java.util.List;
  * <p>Rank 3 is read as (C, H, W), rank 4 as (N, C, H, W), rank 5 as (N, C, T, H, W).
  *
  * <p>Each sample (each sample and channel for video) starts a new row of tiles, wrapped at
- * {@link #MAX_COLS} per row, so a row never mixes two samples.
+ * {@link #MAX_COLS} per row, so a row never mixes two samples — except when every sample is a
+ * single plane (a batch of grey images), which then sit side by side.
  */
 record Planes(List<Row> rows, List<String> notes) {
     static final int MAX_COLS = 8;
@@ -75,6 +76,12 @@ record Planes(List<Row> rows, List<String> notes) {
             if (!group.isEmpty()) {
                 groups.add(group);
             }
+        }
+        if (groups.size() > 1 && groups.stream().allMatch(g -> g.size() == 1)) {
+            // one plane per sample (a batch of grey images): side by side, not one sample per row
+            List<Tile> all = new ArrayList<>();
+            groups.forEach(all::addAll);
+            groups = List.of(all);
         }
         List<String> notes = new ArrayList<>();
         String left = leftOut(r, samples, ns, channels, cs, frames, ts);

@@ -40,6 +40,17 @@ class HistogramViewTest {
     }
 
     @Test
+    void valuesInTheUnitIntervalWithExactZerosAreNotTakenForSigmoidOutputs() {
+        // dropout or ReLU output in [0, 1]: many exact zeros, which a sigmoid never gives
+        Tensor y = Tensor.of(new float[] {0, 0, 0, 0.5f, 0.7f, 0, 0.2f, 1}, 8);
+        String text = BundleAssert.text(Views.histogram(y));
+        assertTrue(text.contains("saturated: n/a"), text);
+        Tensor s = Tensor.of(new float[] {0.001f, 0.5f, 0.7f, 0.995f}, 4);
+        assertTrue(BundleAssert.text(Views.histogram(s)).contains("saturated (x ≤ 0.01 or x ≥ 0.99): 50.0%"),
+                BundleAssert.text(Views.histogram(s)));
+    }
+
+    @Test
     void givenThresholdsAndNaN() {
         Tensor x = Tensor.of(new float[] {0.1f, 0.5f, 0.9f, Float.NaN}, 4);
         DisplayData d = Views.histogram(x, 0.2, 0.8);

@@ -78,6 +78,16 @@ class TensorViewTest {
     }
 
     @Test
+    void aBatchOfGreyImagesSitsSideBySide() {
+        BufferedImage batch = BundleAssert.png(Views.show(Tensor.randn(8, 8, 1, 28, 28)), "show-grey-batch");
+        BufferedImage one = BundleAssert.png(Views.show(Tensor.randn(8, 1, 1, 28, 28)), "show-grey-one");
+        // a lone image is drawn larger; eight in one row are no taller than it, and wider
+        assertTrue(batch.getWidth() > one.getWidth(), "8 images in a row: " + batch.getWidth() + " vs " + one.getWidth());
+        assertTrue(batch.getHeight() <= one.getHeight(), "one row, not one row per image: " + batch.getHeight()
+                + " vs " + one.getHeight());
+    }
+
+    @Test
     void capsAreNoted() {
         DisplayData d = Views.show(Tensor.randn(1, 10, 20, 6, 6));
         String text = BundleAssert.text(d);
