@@ -333,6 +333,20 @@ public final class Simd {
         return false;
     }
 
+    /** PoolKernels.backward for average pooling with 2×2 windows, stride 2, no padding (T = 1). */
+    public static boolean poolBackward(float[] dx, float[] dy, int[] argmax, int planes, int inT, int inH, int inW,
+                                       int[] winT, int[] winH, int[] winW, boolean max, boolean countIncludePad) {
+        if (!enabled || max || inT != 1 || winT.length != 3) {
+            return false;
+        }
+        return VecPool.avgBackward2x2(dx, dy, planes, inH, inW, winH, winW, countIncludePad);
+    }
+
+    public static boolean poolBackward(double[] dx, double[] dy, int[] argmax, int planes, int inT, int inH, int inW,
+                                       int[] winT, int[] winH, int[] winW, boolean max, boolean countIncludePad) {
+        return false;
+    }
+
     // ---- normalization (NormKernels) ----
 
     public static boolean batchNormStats(float[] mean, float[] var, float[] x, int n, int c, int s) {

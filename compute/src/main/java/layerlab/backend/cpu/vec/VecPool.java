@@ -129,6 +129,59 @@ public final class VecPool {
         return true;
     }
 
+    private static final jdk.incubator.vector.VectorShuffle<Float> DUP_LO = jdk.incubator.vector.VectorShuffle.fromOp(S, j -> j / 2);
+    private static final jdk.incubator.vector.VectorShuffle<Float> DUP_HI = jdk.incubator.vector.VectorShuffle.fromOp(S, j -> L / 2 + j / 2);
+
+    /**
+     * Average pooling backward (T = 1) for 2×2 windows with stride 2 and no padding: each input
+     * element is under exactly one window, so for L outputs of a row the 2L inputs below them get
+     * g = dy/count each, written as two vectors of the g's repeated in pairs. Returns false (nothing
+     * done) for other windows. dx accumulates, as in PoolKernels.backward; the same float g.
+     */
+    public static boolean avgBackward2x2(float[] dx, float[] dy, int planes, int inH, int inW,
+                                         int[] winH, int[] winW, boolean countIncludePad) {
+        int outH = winH.length / 3;
+        int outW = winW.length / 3;
+        for (int o = 0; o < outW; o++) {
+            if (winW[3 * o] != 2 * o || winW[3 * o + 1] != 2 * o + 2) {
+                return false;
+            }
+        }
+        for (int o = 0; o < outH; o++) {
+            if (winH[3 * o] != 2 * o || winH[3 * o + 1] != 2 * o + 2) {
+                return false;
+            }
+        }
+        int inPlane = inH * inW;
+        int outPlane = outH * outW;
+        float count = 4f; // every window checked above lies inside the input: 2 × 2 with or without countIncludePad
+        Parallel.forRange(planes, 4L * inPlane, nc -> {
+            for (int oh = 0; oh < outH; oh++) {
+                int o = nc * outPlane + oh * outW;
+                int ow = 0;
+                for (; ow + L <= outW && 2 * ow + 2 * L <= inW; ow += L) {
+                    FloatVector g = FloatVector.fromArray(S, dy, o + ow).div(count);
+                    FloatVector lo = g.rearrange(DUP_LO);
+                    FloatVector hi = g.rearrange(DUP_HI);
+                    for (int h = 2 * oh; h < 2 * oh + 2; h++) {
+                        int at = nc * inPlane + h * inW + 2 * ow;
+                        FloatVector.fromArray(S, dx, at).add(lo).intoArray(dx, at);
+                        FloatVector.fromArray(S, dx, at + L).add(hi).intoArray(dx, at + L);
+                    }
+                }
+                for (; ow < outW; ow++) {
+                    float g = dy[o + ow] / count;
+                    for (int h = 2 * oh; h < 2 * oh + 2; h++) {
+                        int at = nc * inPlane + h * inW + 2 * ow;
+                        dx[at] += g;
+                        dx[at + 1] += g;
+                    }
+                }
+            }
+        });
+        return true;
+    }
+
     /** One output by the scalar walk of PoolKernels.forward (T = 1). */
     private static void scalar(float[] y, int[] argmax, float[] x, int xBase, int inW, int h0, int h1,
                                int[] winW, int oh, int ow, int o, int[] winH, boolean max, boolean countIncludePad) {
