@@ -30,7 +30,7 @@ final class Measure {
     /** How long to warm up and how many timed calls to make. */
     record Plan(long warmupNanos, int minWarmup, int minReps, int maxReps, long budgetNanos) {
         static Plan standard() {
-            return new Plan(1_500_000_000L, 5, 7, 41, 6_000_000_000L);
+            return new Plan(1_500_000_000L, 5, 7, 31, 5_000_000_000L);
         }
 
         static Plan quick() {
@@ -62,12 +62,13 @@ final class Measure {
     }
 
     /**
-     * One timed call in milliseconds. NOTE: it starts after a 2 ms pause: libtorch's OpenMP
-     * workers spin for a while after each parallel region (GNU libgomp's default wait policy)
-     * and would otherwise take a core from whatever runs next — the other side, here.
+     * One timed call in milliseconds. NOTE: it starts after a 10 ms pause: libtorch's OpenMP
+     * workers spin for milliseconds after each parallel region (GNU libgomp's default wait
+     * policy, GOMP_SPINCOUNT 300000) and would otherwise take a core from whatever runs next —
+     * the other side, here.
      */
     static double time(Case c) throws Exception {
-        Thread.sleep(2);
+        Thread.sleep(10);
         c.prepare().run();
         long t = System.nanoTime();
         c.body().run();
