@@ -16,6 +16,9 @@ public final class ActivationKernels {
 
     /** y[i] = max(0, x[i]). */
     public static void reluForward(float[] y, float[] x, int n) {
+        if (Simd.reluForward(y, x, n)) {
+            return;
+        }
         for (int i = 0; i < n; i++) {
             y[i] = x[i] > 0f ? x[i] : 0f;
         }
@@ -23,6 +26,9 @@ public final class ActivationKernels {
 
     /** dx[i] = dy[i] where x[i] > 0, else 0 (the subgradient at 0 is 0, as in PyTorch). */
     public static void reluBackward(float[] dx, float[] dy, float[] x, int n) {
+        if (Simd.reluBackward(dx, dy, x, n)) {
+            return;
+        }
         for (int i = 0; i < n; i++) {
             dx[i] = x[i] > 0f ? dy[i] : 0f;
         }
@@ -51,6 +57,9 @@ public final class ActivationKernels {
 
     /** y[i] = σ(x[i]). */
     public static void sigmoidForward(float[] y, float[] x, int n) {
+        if (Simd.sigmoidForward(y, x, n)) {
+            return;
+        }
         Parallel.forRange(chunks(n), 20L * CHUNK, c -> {
             for (int i = c * CHUNK, end = Math.min(n, i + CHUNK); i < end; i++) {
                 y[i] = sigmoid(x[i]);
@@ -60,6 +69,9 @@ public final class ActivationKernels {
 
     /** dx[i] = dy[i]·y[i]·(1 − y[i]), from forward's output y = σ(x). */
     public static void sigmoidBackward(float[] dx, float[] dy, float[] y, int n) {
+        if (Simd.sigmoidBackward(dx, dy, y, n)) {
+            return;
+        }
         for (int i = 0; i < n; i++) {
             dx[i] = dy[i] * y[i] * (1f - y[i]);
         }
@@ -69,6 +81,9 @@ public final class ActivationKernels {
 
     /** y[i] = tanh(x[i]). */
     public static void tanhForward(float[] y, float[] x, int n) {
+        if (Simd.tanhForward(y, x, n)) {
+            return;
+        }
         Parallel.forRange(chunks(n), 20L * CHUNK, c -> {
             for (int i = c * CHUNK, end = Math.min(n, i + CHUNK); i < end; i++) {
                 y[i] = (float) Math.tanh(x[i]);
@@ -78,6 +93,9 @@ public final class ActivationKernels {
 
     /** dx[i] = dy[i]·(1 − y[i]²), from forward's output y = tanh(x). */
     public static void tanhBackward(float[] dx, float[] dy, float[] y, int n) {
+        if (Simd.tanhBackward(dx, dy, y, n)) {
+            return;
+        }
         for (int i = 0; i < n; i++) {
             dx[i] = dy[i] * (1f - y[i] * y[i]);
         }
@@ -87,6 +105,9 @@ public final class ActivationKernels {
 
     /** y[i] = x[i] if x[i] &gt; 0, else α·x[i]. */
     public static void leakyReluForward(float[] y, float[] x, float alpha, int n) {
+        if (Simd.leakyReluForward(y, x, alpha, n)) {
+            return;
+        }
         for (int i = 0; i < n; i++) {
             y[i] = x[i] > 0f ? x[i] : alpha * x[i];
         }
@@ -94,6 +115,9 @@ public final class ActivationKernels {
 
     /** dx[i] = dy[i] if x[i] &gt; 0, else α·dy[i] (at 0 the slope α, as in PyTorch). */
     public static void leakyReluBackward(float[] dx, float[] dy, float[] x, float alpha, int n) {
+        if (Simd.leakyReluBackward(dx, dy, x, alpha, n)) {
+            return;
+        }
         for (int i = 0; i < n; i++) {
             dx[i] = x[i] > 0f ? dy[i] : alpha * dy[i];
         }
@@ -139,6 +163,9 @@ public final class ActivationKernels {
 
     /** y[i] = x[i] if x[i] &gt; 0, else α·(e^x − 1) (expm1: accurate for small |x|). */
     public static void eluForward(float[] y, float[] x, float alpha, int n) {
+        if (Simd.eluForward(y, x, alpha, n)) {
+            return;
+        }
         Parallel.forRange(chunks(n), 20L * CHUNK, c -> {
             for (int i = c * CHUNK, end = Math.min(n, i + CHUNK); i < end; i++) {
                 y[i] = x[i] > 0f ? x[i] : alpha * (float) Math.expm1(x[i]);
@@ -148,6 +175,9 @@ public final class ActivationKernels {
 
     /** dx[i] = dy[i] if x[i] &gt; 0, else dy[i]·α·e^x. */
     public static void eluBackward(float[] dx, float[] dy, float[] x, float alpha, int n) {
+        if (Simd.eluBackward(dx, dy, x, alpha, n)) {
+            return;
+        }
         Parallel.forRange(chunks(n), 20L * CHUNK, c -> {
             for (int i = c * CHUNK, end = Math.min(n, i + CHUNK); i < end; i++) {
                 dx[i] = x[i] > 0f ? dy[i] : dy[i] * alpha * (float) Math.exp(x[i]);

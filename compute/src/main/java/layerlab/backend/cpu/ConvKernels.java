@@ -23,6 +23,9 @@ public final class ConvKernels {
      */
     public static void conv2dForward(float[] y, float[] x, float[] w, float[] bias,
                                       int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow) {
+        if (Simd.conv2dForward(y, x, w, bias, n, c, h, wd, o, k, stride, pad, oh, ow)) {
+            return;
+        }
         int ckk = c * k * k;
         int p = oh * ow;
         Parallel.forRange(n, 2L * o * ckk * p, b -> {
@@ -47,6 +50,9 @@ public final class ConvKernels {
      */
     public static void conv2dBackward(float[] dx, float[] dw, float[] dbias, float[] dy, float[] x, float[] w,
                                       int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow) {
+        if (Simd.conv2dBackward(dx, dw, dbias, dy, x, w, n, c, h, wd, o, k, stride, pad, oh, ow)) {
+            return;
+        }
         int ckk = c * k * k;
         int p = oh * ow;
         if (dbias != null) {
@@ -139,6 +145,9 @@ public final class ConvKernels {
 
     /** C (m, nn) = A (m, kk) · B (kk, nn). */
     public static void gemmNN(float[] cm, int cOff, float[] a, int aOff, float[] bm, int bOff, int m, int nn, int kk) {
+        if (Simd.gemmNN(cm, cOff, a, aOff, bm, bOff, m, nn, kk)) {
+            return;
+        }
         for (int i = 0; i < m * nn; i++) {
             cm[cOff + i] = 0f;
         }
@@ -162,6 +171,9 @@ public final class ConvKernels {
 
     /** C (m, nn) = A (m, kk) · B (nn, kk)ᵀ: dot products of rows, four partial sums for speed. */
     public static void gemmNT(float[] cm, int cOff, float[] a, int aOff, float[] bm, int bOff, int m, int nn, int kk) {
+        if (Simd.gemmNT(cm, cOff, a, aOff, bm, bOff, m, nn, kk)) {
+            return;
+        }
         for (int i = 0; i < m; i++) {
             int aRow = aOff + i * kk;
             for (int j = 0; j < nn; j++) {
@@ -187,6 +199,9 @@ public final class ConvKernels {
 
     /** C (m, nn) = A (kk, m)ᵀ · B (kk, nn). */
     public static void gemmTN(float[] cm, int cOff, float[] a, int aOff, float[] bm, int bOff, int m, int nn, int kk) {
+        if (Simd.gemmTN(cm, cOff, a, aOff, bm, bOff, m, nn, kk)) {
+            return;
+        }
         for (int i = 0; i < m * nn; i++) {
             cm[cOff + i] = 0f;
         }

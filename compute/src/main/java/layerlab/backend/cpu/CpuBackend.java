@@ -261,6 +261,9 @@ public final class CpuBackend implements Backend {
     @Override
     public void dropoutMask(Tensor mask, long stream, double keep) {
         float[] m = mask.data();
+        if (Simd.dropoutMask(m, stream, keep)) { // the same mask, in vectors
+            return;
+        }
         Parallel.forRange((m.length + 16383) / 16384, 4L * 16384, c -> {
             for (int i = c * 16384, end = Math.min(m.length, i + 16384); i < end; i++) {
                 m[i] = layerlab.tensor.Rng.uniform(stream, i) <= keep ? 1f : 0f;

@@ -56,6 +56,9 @@ public final class PoolKernels {
      */
     public static void forward(float[] y, int[] argmax, float[] x, int planes, int inT, int inH, int inW,
                                int[] winT, int[] winH, int[] winW, boolean max, boolean countIncludePad) {
+        if (Simd.poolForward(y, argmax, x, planes, inT, inH, inW, winT, winH, winW, max, countIncludePad)) {
+            return;
+        }
         int outT = winT.length / 3, outH = winH.length / 3, outW = winW.length / 3;
         int inPlane = inT * inH * inW;
         int outPlane = outT * outH * outW;
@@ -106,6 +109,9 @@ public final class PoolKernels {
      */
     public static void backward(float[] dx, float[] dy, int[] argmax, int planes, int inT, int inH, int inW,
                                 int[] winT, int[] winH, int[] winW, boolean max, boolean countIncludePad) {
+        if (Simd.poolBackward(dx, dy, argmax, planes, inT, inH, inW, winT, winH, winW, max, countIncludePad)) {
+            return;
+        }
         int outT = winT.length / 3, outH = winH.length / 3, outW = winW.length / 3;
         int inPlane = inT * inH * inW;
         int outPlane = outT * outH * outW;

@@ -1,0 +1,213 @@
+package layerlab.backend.cpu.vec;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import layerlab.backend.cpu.Parallel;
+
+/**
+ * The fast twins of {@code ActivationKernels}' elementwise loops: branch-free (comparisons become
+ * lane masks and blends), vectorized exp/expm1/sigmoid/tanh from {@link VecMath}, the tail done
+ * with one masked vector, the array split into chunks run in parallel. Same semantics as the
+ * scalar loops, NaN included (ReLU and LeakyReLU send NaN to the x ≤ 0 branch, as the scalar
+ * comparison x &gt; 0 does).
+ */
+public final class VecActivation {
+    private VecActivation() {}
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Elements per parallel task (256 KiB of floats). */
+    private static final int CHUNK = 1 << 16;
+
+    /** One elementwise loop over [lo, hi). */
+    private interface Range {
+        void run(int lo, int hi);
+    }
+
+    private static void chunks(int n, int costPerElement, Range body) {
+        int tasks = (n + CHUNK - 1) / CHUNK;
+        Parallel.forRange(tasks, (long) costPerElement * CHUNK, t -> body.run(t * CHUNK, Math.min(n, (t + 1) * CHUNK)));
+    }
+
+    /** y = x where x > 0, else 0 (NaN → 0, as the scalar loop). */
+    public static void reluForward(float[] y, float[] x, int n) {
+        chunks(n, 1, (lo, hi) -> {
+            int i = lo;
+            for (; i <= hi - L; i += L) {
+                reluForwardV(FloatVector.fromArray(S, x, i)).intoArray(y, i);
+            }
+            if (i < hi) {
+                VectorMask<Float> m = S.indexInRange(i, hi);
+                reluForwardV(FloatVector.fromArray(S, x, i, m)).intoArray(y, i, m);
+            }
+        });
+    }
+
+    private static FloatVector reluForwardV(FloatVector v) {
+        return VecMath.c(0f).blend(v, v.compare(VectorOperators.GT, 0f));
+    }
+
+    /** dx = dy where x > 0, else 0. */
+    public static void reluBackward(float[] dx, float[] dy, float[] x, int n) {
+        chunks(n, 1, (lo, hi) -> {
+            int i = lo;
+            for (; i <= hi - L; i += L) {
+                reluBackwardV(FloatVector.fromArray(S, x, i), FloatVector.fromArray(S, dy, i)).intoArray(dx, i);
+            }
+            if (i < hi) {
+                VectorMask<Float> m = S.indexInRange(i, hi);
+                reluBackwardV(FloatVector.fromArray(S, x, i, m), FloatVector.fromArray(S, dy, i, m)).intoArray(dx, i, m);
+            }
+        });
+    }
+
+    private static FloatVector reluBackwardV(FloatVector v, FloatVector g) {
+        return VecMath.c(0f).blend(g, v.compare(VectorOperators.GT, 0f));
+    }
+
+    /** y = x where x > 0, else α·x. */
+    public static void leakyReluForward(float[] y, float[] x, float alpha, int n) {
+        chunks(n, 1, (lo, hi) -> {
+            int i = lo;
+            for (; i <= hi - L; i += L) {
+                leakyReluForwardV(FloatVector.fromArray(S, x, i), alpha).intoArray(y, i);
+            }
+            if (i < hi) {
+                VectorMask<Float> m = S.indexInRange(i, hi);
+                leakyReluForwardV(FloatVector.fromArray(S, x, i, m), alpha).intoArray(y, i, m);
+            }
+        });
+    }
+
+    private static FloatVector leakyReluForwardV(FloatVector v, float alpha) {
+        return v.mul(alpha).blend(v, v.compare(VectorOperators.GT, 0f));
+    }
+
+    /** dx = dy where x > 0, else α·dy. */
+    public static void leakyReluBackward(float[] dx, float[] dy, float[] x, float alpha, int n) {
+        chunks(n, 1, (lo, hi) -> {
+            int i = lo;
+            for (; i <= hi - L; i += L) {
+                leakyReluBackwardV(FloatVector.fromArray(S, x, i), FloatVector.fromArray(S, dy, i), alpha).intoArray(dx, i);
+            }
+            if (i < hi) {
+                VectorMask<Float> m = S.indexInRange(i, hi);
+                leakyReluBackwardV(FloatVector.fromArray(S, x, i, m), FloatVector.fromArray(S, dy, i, m), alpha).intoArray(dx, i, m);
+            }
+        });
+    }
+
+    private static FloatVector leakyReluBackwardV(FloatVector v, FloatVector g, float alpha) {
+        return g.mul(alpha).blend(g, v.compare(VectorOperators.GT, 0f));
+    }
+
+    /** y = x where x > 0, else α·(e^x − 1). */
+    public static void eluForward(float[] y, float[] x, float alpha, int n) {
+        chunks(n, 10, (lo, hi) -> {
+            int i = lo;
+            for (; i <= hi - L; i += L) {
+                eluForwardV(FloatVector.fromArray(S, x, i), alpha).intoArray(y, i);
+            }
+            if (i < hi) {
+                VectorMask<Float> m = S.indexInRange(i, hi);
+                eluForwardV(FloatVector.fromArray(S, x, i, m), alpha).intoArray(y, i, m);
+            }
+        });
+    }
+
+    private static FloatVector eluForwardV(FloatVector v, float alpha) {
+        return VecMath.expm1(v).mul(alpha).blend(v, v.compare(VectorOperators.GT, 0f));
+    }
+
+    /** dx = dy where x > 0, else dy·α·e^x. */
+    public static void eluBackward(float[] dx, float[] dy, float[] x, float alpha, int n) {
+        chunks(n, 10, (lo, hi) -> {
+            int i = lo;
+            for (; i <= hi - L; i += L) {
+                eluBackwardV(FloatVector.fromArray(S, x, i), FloatVector.fromArray(S, dy, i), alpha).intoArray(dx, i);
+            }
+            if (i < hi) {
+                VectorMask<Float> m = S.indexInRange(i, hi);
+                eluBackwardV(FloatVector.fromArray(S, x, i, m), FloatVector.fromArray(S, dy, i, m), alpha).intoArray(dx, i, m);
+            }
+        });
+    }
+
+    private static FloatVector eluBackwardV(FloatVector v, FloatVector g, float alpha) {
+        return g.mul(alpha).mul(VecMath.exp(v)).blend(g, v.compare(VectorOperators.GT, 0f));
+    }
+
+    /** y = σ(x). */
+    public static void sigmoidForward(float[] y, float[] x, int n) {
+        chunks(n, 10, (lo, hi) -> {
+            int i = lo;
+            for (; i <= hi - L; i += L) {
+                sigmoidForwardV(FloatVector.fromArray(S, x, i)).intoArray(y, i);
+            }
+            if (i < hi) {
+                VectorMask<Float> m = S.indexInRange(i, hi);
+                sigmoidForwardV(FloatVector.fromArray(S, x, i, m)).intoArray(y, i, m);
+            }
+        });
+    }
+
+    private static FloatVector sigmoidForwardV(FloatVector v) {
+        return VecMath.sigmoid(v);
+    }
+
+    /** dx = dy·y·(1 − y). */
+    public static void sigmoidBackward(float[] dx, float[] dy, float[] y, int n) {
+        chunks(n, 2, (lo, hi) -> {
+            int i = lo;
+            for (; i <= hi - L; i += L) {
+                sigmoidBackwardV(FloatVector.fromArray(S, y, i), FloatVector.fromArray(S, dy, i)).intoArray(dx, i);
+            }
+            if (i < hi) {
+                VectorMask<Float> m = S.indexInRange(i, hi);
+                sigmoidBackwardV(FloatVector.fromArray(S, y, i, m), FloatVector.fromArray(S, dy, i, m)).intoArray(dx, i, m);
+            }
+        });
+    }
+
+    private static FloatVector sigmoidBackwardV(FloatVector v, FloatVector g) {
+        return g.mul(v).mul(v.neg().add(1f));
+    }
+
+    /** y = tanh(x). */
+    public static void tanhForward(float[] y, float[] x, int n) {
+        chunks(n, 12, (lo, hi) -> {
+            int i = lo;
+            for (; i <= hi - L; i += L) {
+                tanhForwardV(FloatVector.fromArray(S, x, i)).intoArray(y, i);
+            }
+            if (i < hi) {
+                VectorMask<Float> m = S.indexInRange(i, hi);
+                tanhForwardV(FloatVector.fromArray(S, x, i, m)).intoArray(y, i, m);
+            }
+        });
+    }
+
+    private static FloatVector tanhForwardV(FloatVector v) {
+        return VecMath.tanh(v);
+    }
+
+    /** dx = dy·(1 − y²). */
+    public static void tanhBackward(float[] dx, float[] dy, float[] y, int n) {
+        chunks(n, 2, (lo, hi) -> {
+            int i = lo;
+            for (; i <= hi - L; i += L) {
+                tanhBackwardV(FloatVector.fromArray(S, y, i), FloatVector.fromArray(S, dy, i)).intoArray(dx, i);
+            }
+            if (i < hi) {
+                VectorMask<Float> m = S.indexInRange(i, hi);
+                tanhBackwardV(FloatVector.fromArray(S, y, i, m), FloatVector.fromArray(S, dy, i, m)).intoArray(dx, i, m);
+            }
+        });
+    }
+
+    private static FloatVector tanhBackwardV(FloatVector v, FloatVector g) {
+        return g.mul(v.neg().fma(v, VecMath.c(1f)));
+    }
+}

@@ -1,0 +1,155 @@
+package layerlab.backend.cpu.vec;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector helpers shared by the fast paths: exp, expm1, sigmoid and tanh on whole vectors
+ * (accuracy stated on each, checked by SimdMathTest against Math.exp / Math.tanh), sums and
+ * axpy-like loops over array ranges.
+ */
+public final class VecMath {
+    private VecMath() {}
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+
+    /** Σ a[off … off+n) in float lanes, the lanes added in double at the end. */
+    public static double sum(float[] a, int off, int n) {
+        FloatVector acc0 = FloatVector.zero(S);
+        FloatVector acc1 = FloatVector.zero(S);
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            acc0 = acc0.add(FloatVector.fromArray(S, a, off + i));
+            acc1 = acc1.add(FloatVector.fromArray(S, a, off + i + L));
+        }
+        double s = acc0.add(acc1).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += a[off + i];
+        }
+        return s;
+    }
+
+    /** dst[d … d+n) += src[s … s+n). */
+    public static void addInto(float[] dst, int d, float[] src, int s, int n) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector.fromArray(S, dst, d + i).add(FloatVector.fromArray(S, src, s + i)).intoArray(dst, d + i);
+        }
+        for (; i < n; i++) {
+            dst[d + i] += src[s + i];
+        }
+    }
+
+    /** dst[d … d+n) = src[s … s+n) + v (conv: the GEMM's result plus bias). */
+    public static void copyAdd(float[] dst, int d, float[] src, int s, int n, float v) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector.fromArray(S, src, s + i).add(v).intoArray(dst, d + i);
+        }
+        for (; i < n; i++) {
+            dst[d + i] = src[s + i] + v;
+        }
+    }
+
+    /** A constant vector (C2 hoists it out of the loops). */
+    static FloatVector c(float v) {
+        return FloatVector.broadcast(S, v);
+    }
+
+    private static final float LOG2E = 1.44269504f;
+    private static final float LN2_HI = 0.693145752f; // ln 2 split so that n·LN2_HI is exact
+    private static final float LN2_LO = 1.42860677e-6f;
+    private static final float ROUND = 12582912f;      // 1.5·2²³: adding it rounds to an integer
+    private static final float EXP_LO = -87.33654f;    // e^x ≥ the smallest normal float
+    private static final float EXP_HI = 88f;           // 2^n stays finite (n ≤ 127)
+
+    /**
+     * e^x for x in [−87.3, 88]: max relative error 2 ulp (SimdMathTest). Below −87.34 the result
+     * is 0 (no subnormals), above 88.72 it is +∞ (as in float), between 88 and 88.72 e^88; NaN
+     * stays NaN.
+     * Method: x = n·ln2 + r, |r| ≤ ln2/2, e^r by its Taylor polynomial to r⁷ (Horner with FMA),
+     * times 2^n built in the exponent bits.
+     */
+    public static FloatVector exp(FloatVector x) {
+        FloatVector xc = x.max(EXP_LO).min(EXP_HI);
+        FloatVector t = xc.fma(LOG2E, ROUND);
+        FloatVector n = t.sub(ROUND);
+        IntVector ni = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND));
+        FloatVector r = n.fma(c(-LN2_HI), xc);
+        r = n.fma(c(-LN2_LO), r);
+        FloatVector p = r.fma(1f / 5040, 1f / 720);
+        p = p.fma(r, c(1f / 120));
+        p = p.fma(r, c(1f / 24));
+        p = p.fma(r, c(1f / 6));
+        p = p.fma(r, c(0.5f));
+        p = p.fma(r, c(1f));
+        p = p.fma(r, c(1f));
+        FloatVector scale = ni.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector e = p.mul(scale);
+        e = e.blend(0f, x.compare(VectorOperators.LT, EXP_LO));
+        return e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.72284f)); // NaN: NaN all the way
+    }
+
+    /**
+     * e^x − 1, accurate also near 0 (max relative error 2 ulp, SimdMathTest): with x = n·ln2 + r
+     * as in {@link #exp}, e^x − 1 = 2^n·(e^r − 1) + (2^n − 1), and e^r − 1 = r·(1 + r/2 + r²/6 + …)
+     * has no cancellation; for n = 0 that is all. One range reduction for both ELU branches.
+     * −1 below x = −87.3, +∞ above 88.72; NaN stays NaN.
+     */
+    public static FloatVector expm1(FloatVector x) {
+        FloatVector xc = x.max(EXP_LO).min(EXP_HI);
+        FloatVector t = xc.fma(LOG2E, ROUND);
+        FloatVector n = t.sub(ROUND);
+        IntVector ni = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND));
+        FloatVector r = n.fma(c(-LN2_HI), xc);
+        r = n.fma(c(-LN2_LO), r);
+        FloatVector p = r.fma(c(1f / 40320), c(1f / 5040));
+        p = p.fma(r, c(1f / 720));
+        p = p.fma(r, c(1f / 120));
+        p = p.fma(r, c(1f / 24));
+        p = p.fma(r, c(1f / 6));
+        p = p.fma(r, c(0.5f));
+        p = p.fma(r, c(1f));
+        FloatVector em1r = p.mul(r); // e^r − 1
+        FloatVector scale = ni.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector e = em1r.fma(scale, scale.sub(1f));
+        e = e.blend(-1f, x.compare(VectorOperators.LT, EXP_LO));
+        return e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.72284f));
+    }
+
+    /** σ(x) = 1 / (1 + e^−x): max relative error 3 ulp where σ(x) ≥ 1e-37 (SimdMathTest); 0 below x = −88.72. */
+    public static FloatVector sigmoid(FloatVector x) {
+        return FloatVector.broadcast(S, 1f).div(exp(x.neg()).add(1f)); // NaN in, NaN out (exp keeps it)
+    }
+
+    // tanh(x)/x ≈ P(x²) on |x| < 0.625 (weighted least squares fit, ≤ 1.2 ulp in float32)
+    private static final float T1 = -0.3333325982093811f;
+    private static final float T2 = 0.13331091403961182f;
+    private static final float T3 = -0.053718484938144684f;
+    private static final float T4 = 0.020583488047122955f;
+    private static final float T5 = -0.005652355030179024f;
+
+    /**
+     * tanh(x): max error 4 ulp (SimdMathTest). |x| &lt; 0.625: x·P(x²); else
+     * sign(x)·(1 − 2/(e^{2|x|} + 1)), which is ±1 in float beyond |x| ≈ 9.
+     */
+    public static FloatVector tanh(FloatVector x) {
+        FloatVector z = x.mul(x);
+        FloatVector p = z.fma(T5, T4);
+        p = p.fma(z, c(T3));
+        p = p.fma(z, c(T2));
+        p = p.fma(z, c(T1));
+        p = p.fma(z, c(1f));
+        FloatVector small = p.mul(x);
+        FloatVector a = x.abs();
+        FloatVector e = exp(a.add(a).min(40f)).add(1f);
+        FloatVector big = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(e));
+        big = big.reinterpretAsInts().or(x.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats(); // sign of x
+        VectorMask<Float> isSmall = a.compare(VectorOperators.LT, 0.625f);
+        return big.blend(small, isSmall).blend(x, x.test(VectorOperators.IS_NAN));
+    }
+}

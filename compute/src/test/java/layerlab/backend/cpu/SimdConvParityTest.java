@@ -1,0 +1,57 @@
+package layerlab.backend.cpu;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import layerlab.tensor.Tensor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The Vector API convolution (segment-copy im2col/col2im, blocked GEMM, per-thread buffers)
+ * against the scalar ConvKernels loops, forward and backward, over strides, paddings and kernel
+ * sizes. Bound: relative difference ≤ 1e-5 after scaling by the largest |value| (sums of up to
+ * C·k·k or N·OH·OW float products in different orders).
+ */
+class SimdConvParityTest {
+    @BeforeEach
+    void needsVectorApi() {
+        assumeTrue(Simd.available(), "jdk.incubator.vector not present");
+    }
+
+    @AfterEach
+    void restore() {
+        SimdParity.restore();
+    }
+
+    @ParameterizedTest(name = "n={0} c={1} hw={2}x{3} o={4} k={5} s={6} p={7}")
+    @CsvSource({"2,3,7,9,5,3,1,1", "3,4,8,8,6,3,2,1", "2,2,5,6,3,1,1,0", "1,3,9,7,4,5,2,2", "4,8,12,12,16,3,1,1", "1,1,3,3,1,3,3,0",
+                "2,3,9,11,4,5,1,2", "2,3,9,11,4,5,1,0", "1,2,6,5,3,3,1,0", "2,3,6,7,2,2,1,1"})
+    void forwardAndBackwardMatchTheScalarLoops(int n, int c, int h, int w, int o, int k, int s, int p) {
+        int oh = (h + 2 * p - k) / s + 1;
+        int ow = (w + 2 * p - k) / s + 1;
+        float[] x = Tensor.randn(1, n * c * h * w).data();
+        float[] wt = Tensor.randn(2, o * c * k * k).data();
+        float[] bias = Tensor.randn(3, o).data();
+        float[] dy = Tensor.randn(4, n * o * oh * ow).data();
+        float[][] fast = run(true, x, wt, bias, dy, n, c, h, w, o, k, s, p, oh, ow);
+        float[][] slow = run(false, x, wt, bias, dy, n, c, h, w, o, k, s, p, oh, ow);
+        String[] names = {"y", "dx", "dw", "dbias"};
+        for (int i = 0; i < 4; i++) {
+            SimdParity.assertClose("conv " + names[i], slow[i], fast[i], 1e-5);
+        }
+    }
+
+    private static float[][] run(boolean simd, float[] x, float[] wt, float[] bias, float[] dy,
+                                 int n, int c, int h, int w, int o, int k, int s, int p, int oh, int ow) {
+        Simd.setEnabled(simd);
+        float[] y = new float[n * o * oh * ow];
+        float[] dx = new float[x.length];
+        float[] dw = new float[wt.length];
+        float[] db = new float[o];
+        ConvKernels.conv2dForward(y, x, wt, bias, n, c, h, w, o, k, s, p, oh, ow);
+        ConvKernels.conv2dBackward(dx, dw, db, dy, x, wt, n, c, h, w, o, k, s, p, oh, ow);
+        return new float[][] {y, dx, dw, db};
+    }
+}

@@ -1,0 +1,109 @@
+package layerlab.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.function.Consumer;
+import layerlab.tensor.Tensor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The Vector API GEMM against the scalar GEMM loops it replaces, on shapes that hit every edge of
+ * the blocking (partial micro-tiles, k not a multiple of the depth block, one row, one column).
+ * Bound: |fast − scalar| ≤ 1e-5 · Σ_p |a_ip|·|b_pj| (both sum k products in float, in
+ * different orders; the error of each is a few ulp of that sum).
+ */
+class SimdGemmParityTest {
+    @BeforeEach
+    void needsVectorApi() {
+        assumeTrue(Simd.available(), "jdk.incubator.vector not present");
+    }
+
+    @AfterEach
+    void restore() {
+        SimdParity.restore();
+    }
+
+    @ParameterizedTest(name = "m={0} n={1} k={2}")
+    @CsvSource({"1,1,1", "8,32,256", "7,33,257", "17,100,300", "130,70,513", "257,520,40", "64,3136,576", "3,5,1000"})
+    void convGemmsMatchTheScalarLoops(int m, int n, int k) {
+        float[] a = Tensor.randn(1, m * k).data();
+        float[] b = Tensor.randn(2, k * n).data();
+        float[] bt = Tensor.randn(3, n * k).data();
+        float[] at = Tensor.randn(4, k * m).data();
+        compare("gemmNN", m, n, k, a, b, c -> ConvKernels.gemmNN(c, 0, a, 0, b, 0, m, n, k));
+        compare("gemmNT", m, n, k, a, transpose(bt, n, k), c -> ConvKernels.gemmNT(c, 0, a, 0, bt, 0, m, n, k));
+        compare("gemmTN", m, n, k, transpose(at, k, m), b, c -> ConvKernels.gemmTN(c, 0, at, 0, b, 0, m, n, k));
+        compare("matmulNN", m, n, k, a, b, c -> LinearKernels.matmulNN(c, a, b, m, n, k));
+        compare("matmulTN", m, n, k, transpose(at, k, m), b, c -> LinearKernels.matmulTN(c, at, b, m, n, k));
+    }
+
+    @ParameterizedTest(name = "batch={0} in={1} out={2}")
+    @CsvSource({"1,3,5", "33,70,19", "256,300,130", "32,25088,10", "3,1024,16", "5,64,3"})
+    void linearForwardMatchesTheScalarLoop(int batch, int in, int out) {
+        float[] x = Tensor.randn(1, batch * in).data();
+        float[] w = Tensor.randn(2, out * in).data();
+        float[] bias = Tensor.randn(3, out).data();
+        compare("linearForward", batch, out, in, x, transpose(w, out, in),
+                y -> LinearKernels.linearForward(y, new float[in * out], x, w, bias, batch, in, out));
+    }
+
+    @ParameterizedTest(name = "batch={0} in={1} out={2}")
+    @CsvSource({"32,25088,10", "7,64,3", "4,160,16", "3,48,17"})
+    void linearBackwardMatchesTheScalarLoop(int batch, int in, int out) {
+        float[] x = Tensor.randn(1, batch * in).data();
+        float[] w = Tensor.randn(2, out * in).data();
+        float[] dy = Tensor.randn(3, batch * out).data();
+        float[][][] r = new float[2][][];
+        for (int v = 0; v < 2; v++) {
+            Simd.setEnabled(v == 0);
+            float[] dx = new float[batch * in];
+            float[] dw = Tensor.randn(4, out * in).data(); // accumulates onto what is there
+            float[] db = Tensor.randn(5, out).data();
+            LinearKernels.linearBackward(dx, dw, db, dy, x, w, batch, in, out);
+            r[v] = new float[][] {dx, dw, db};
+        }
+        SimdParity.restore();
+        SimdParity.assertClose("linear dx", r[1][0], r[0][0], 1e-5);
+        SimdParity.assertClose("linear dw", r[1][1], r[0][1], 1e-5);
+        SimdParity.assertClose("linear dbias", r[1][2], r[0][2], 1e-5);
+    }
+
+    /** Runs {@code op} on the same C (random start: accumulating forms add to it) both ways. */
+    private static void compare(String what, int m, int n, int k, float[] a, float[] b, Consumer<float[]> op) {
+        float[] start = Tensor.randn(9, m * n).data();
+        float[] fast = start.clone();
+        float[] slow = start.clone();
+        Simd.setEnabled(true);
+        op.accept(fast);
+        Simd.setEnabled(false);
+        op.accept(slow);
+        SimdParity.restore();
+        double worst = 0;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double scale = 1 + Math.abs(start[i * n + j]);
+                for (int p = 0; p < k; p++) {
+                    scale += Math.abs(a[i * k + p] * b[p * n + j]);
+                }
+                worst = Math.max(worst, Math.abs(fast[i * n + j] - slow[i * n + j]) / scale);
+            }
+        }
+        System.out.printf("%s m=%d n=%d k=%d: worst |fast − scalar| / Σ|a·b| = %.2e%n", what, m, n, k, worst);
+        assertTrue(worst <= 1e-5, what + ": worst relative difference " + worst);
+    }
+
+    /** t (cols, rows) = aᵀ for a (rows, cols). */
+    private static float[] transpose(float[] a, int rows, int cols) {
+        float[] t = new float[a.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = a[r * cols + c];
+            }
+        }
+        return t;
+    }
+}

@@ -1,0 +1,75 @@
+package layerlab.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import layerlab.nn.Dropout;
+import layerlab.tensor.Tensor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Softmax over an inner axis (vectors across positions) against SoftmaxKernels' scalar loops
+ * (bound 1e-6: exp within 2 ulp), and the vectorized dropout mask against the scalar draw
+ * (identical: the same integer hash, the same comparison).
+ */
+class SimdSoftmaxDropoutParityTest {
+    @BeforeEach
+    void needsVectorApi() {
+        assumeTrue(Simd.available(), "jdk.incubator.vector not present");
+    }
+
+    @AfterEach
+    void restore() {
+        SimdParity.restore();
+    }
+
+    @ParameterizedTest(name = "outer={0} n={1} inner={2}")
+    @CsvSource({"4,64,3136", "3,10,17", "2,5,1000", "1,1,40", "5,7,16"})
+    void softmaxMatchesTheScalarLoops(int outer, int n, int inner) {
+        float[] x = Tensor.randn(1, outer * n * inner).data();
+        for (int i = 0; i < x.length; i++) {
+            x[i] *= 20; // differences beyond e^±80 between classes
+        }
+        float[] dy = Tensor.randn(2, x.length).data();
+        float[][] y = new float[2][x.length];
+        float[][] dx = new float[2][x.length];
+        for (int v = 0; v < 2; v++) {
+            Simd.setEnabled(v == 0);
+            SoftmaxKernels.softmaxForward(y[v], x, outer, n, inner);
+            SoftmaxKernels.softmaxBackward(dx[v], dy, y[v], outer, n, inner);
+        }
+        SimdParity.assertClose("softmax y", y[1], y[0], 1e-6);
+        SimdParity.assertClose("softmax dx", dx[1], dx[0], 1e-6);
+    }
+
+    @ParameterizedTest(name = "keep={0}")
+    @ValueSource(doubles = {0.5, 0.3, 1.0, 0.75})
+    void dropoutMaskIsIdentical(double keep) {
+        Tensor x = Tensor.randn(3, 7, 1001);
+        Tensor[] masks = new Tensor[2];
+        for (int v = 0; v < 2; v++) {
+            Simd.setEnabled(v == 0);
+            Dropout d = Dropout.keep(keep).withSeed(42);
+            d.forward(x);
+            masks[v] = d.lastMask();
+        }
+        assertArrayEquals(masks[1].data(), masks[0].data(), "mask keep=" + keep);
+    }
+
+    @Test
+    void dropoutMaskOfABigTensorIsIdentical() {
+        float[][] m = new float[2][1 << 20];
+        for (int v = 0; v < 2; v++) {
+            Simd.setEnabled(v == 0);
+            Dropout d = Dropout.drop(0.5).withSeed(9);
+            d.forward(Tensor.zeros(m[v].length));
+            m[v] = d.lastMask().data();
+        }
+        assertArrayEquals(m[1], m[0]);
+    }
+}
