@@ -1,6 +1,6 @@
 package layerlab.backend.cpu;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SimdConvParityTest {
     @BeforeEach
     void needsVectorApi() {
-        assumeTrue(Simd.available(), "jdk.incubator.vector not present");
+        assertTrue(Simd.available(), "jdk.incubator.vector not present: the tests run with --add-modules jdk.incubator.vector (parent pom)");
     }
 
     @AfterEach

@@ -1,7 +1,6 @@
 package layerlab.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.UnaryOperator;
@@ -17,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class SimdMathTest {
     @BeforeEach
     void needsVectorApi() {
-        assumeTrue(Simd.available(), "jdk.incubator.vector not present");
+        assertTrue(Simd.available(), "jdk.incubator.vector not present: the tests run with --add-modules jdk.incubator.vector (parent pom)");
     }
 
     @Test
