@@ -23,7 +23,8 @@ import layerlab.tensor.Tensor;
  *
  * <p>Usage: {@code bench/run.sh [--threads 1,2] [--only REGEX] [--quick] [--out FILE]}.
  * Both sides allocate every output (layerlab's layers return new tensors, libtorch's ops new
- * arrays): allocation is counted on both sides. Each row: median over alternating timed calls
+ * arrays) and free it after the timed call (layerlab: {@link Tensor#release()}, libtorch: closing
+ * the arrays), so both allocators can hand the memory out again: allocation is counted alike. Each row: median over alternating timed calls
  * after warm-up (see {@link Measure}); the machine's limits are measured by this run too.
  */
 public final class Main {
@@ -121,15 +122,24 @@ public final class Main {
         }
     }
 
+    /**
+     * The layer API as a user calls it; the outputs are released after the timed part
+     * ({@link Tensor#release()}), as libtorch's are freed, so the next call's {@code empty}
+     * reuses them as libtorch's allocator reuses its memory.
+     */
     private static Measure.Case layerlabCase(Ops.Op op, boolean backward) {
         op.layer().train(op.training());
         Tensor dy = backward ? Tensor.randn(2, op.layer().outputShape(op.x().shape())) : null;
-        if (!backward) {
-            return Measure.Case.of(() -> op.layer().forward(op.x()));
-        }
-        return Measure.Case.of(() -> {
-            op.layer().forward(op.x());
-            op.layer().backward(dy);
+        Tensor[] out = new Tensor[2];
+        return new Measure.Case(() -> { }, () -> {
+            out[0] = op.layer().forward(op.x());
+            out[1] = backward ? op.layer().backward(dy) : null;
+        }, () -> {
+            for (Tensor t : out) {
+                if (t != null && t != op.x()) {
+                    t.release();
+                }
+            }
         });
     }
 

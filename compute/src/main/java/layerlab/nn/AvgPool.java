@@ -55,7 +55,7 @@ public final class AvgPool implements Layer {
     @Override
     public Tensor forward(Tensor x) {
         Pooling.Geometry g = geometry(x.shape());
-        Tensor y = Tensor.zeros(x.device(), g.outShape());
+        Tensor y = Tensor.empty(x.device(), g.outShape());
         Backends.of(x).poolForward(y, null, x, Pooling.spec(g, config.kernel(), config.stride(), config.padding()),
                 false, config.countIncludePad());
         saved = g;

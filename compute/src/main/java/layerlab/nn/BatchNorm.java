@@ -100,7 +100,7 @@ public final class BatchNorm implements Layer {
         }
         Tensor rstd = Tensor.zeros(x.device(), c);
         be.rstd(rstd, var, c, (float) config.eps());
-        Tensor y = x.zerosLike();
+        Tensor y = x.emptyLike();
         be.batchNormForward(y, x, mean, rstd, gamma.value(), beta.value(), n, c, s);
         saved = new Saved(x, mean, rstd, training);
         return y;
@@ -113,7 +113,7 @@ public final class BatchNorm implements Layer {
         int n = in.x().size(0);
         int c = in.x().size(1);
         int s = in.x().numel() / (n * c);
-        Tensor dx = in.x().zerosLike();
+        Tensor dx = in.x().emptyLike();
         Backends.of(dOut).batchNormBackward(dx, gamma.grad(), beta.grad(), dOut, in.x(), in.mean(), in.rstd(),
                 gamma.value(), n, c, s, in.batchStatistics());
         return dx;

@@ -74,7 +74,7 @@ public final class Conv2d implements Layer {
         int ow = out[3];
         Parameter.follow(x, parameters());
         Tensor w = config.weightStandardization() ? WeightStandardization.standardize(weight.value()) : weight.value();
-        Tensor y = Tensor.zeros(x.device(), out);
+        Tensor y = Tensor.empty(x.device(), out);
         Backends.of(x).conv2dForward(y, x, w, bias == null ? null : bias.value(),
                 n, x.size(1), x.size(2), x.size(3), config.outChannels(), config.kernel(), config.stride(),
                 config.padding(), oh, ow);
@@ -90,7 +90,7 @@ public final class Conv2d implements Layer {
                         new int[] {x.size(0), config.outChannels(), in.oh(), in.ow()}),
                 "expected dOut of shape " + Shapes.str(x.size(0), config.outChannels(), in.oh(), in.ow())
                         + ", got shape " + Shapes.str(dOut.shape()));
-        Tensor dx = x.zerosLike();
+        Tensor dx = x.emptyLike();
         // with weight standardization the kernel's dW is dŴ; the chain rule through Ŵ(W) follows
         Tensor dw = config.weightStandardization() ? weight.value().zerosLike() : weight.grad();
         Backends.of(x).conv2dBackward(dx, dw, bias == null ? null : bias.grad(), dOut,

@@ -34,7 +34,7 @@ public final class CrossEntropyLoss {
             Layers.require(this, label >= 0 && label < s[1], "expected labels in [0, " + s[1] + "), got "
                     + label + " at index " + i);
         }
-        Tensor probs = logits.zerosLike();
+        Tensor probs = logits.emptyLike();
         Indices onDevice = Backends.of(logits).upload(labels.clone()); // (B), where the logits live
         float loss = Backends.of(logits).crossEntropyForward(probs, logits, onDevice, s[0], s[1]);
         saved = new Saved(probs, onDevice);
@@ -45,7 +45,7 @@ public final class CrossEntropyLoss {
     public Tensor backward() {
         Saved kept = Layers.saved(this, saved);
         Tensor probs = kept.probs();
-        Tensor dlogits = probs.zerosLike();
+        Tensor dlogits = probs.emptyLike();
         Backends.of(probs).crossEntropyBackward(dlogits, probs, kept.labels(), probs.size(0), probs.size(1));
         return dlogits;
     }

@@ -119,14 +119,17 @@ public final class Dropout implements Layer {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor y = x.zerosLike();
+        Tensor y = x.emptyLike();
         if (!training) {
             float scale = scaling == Scaling.CLASSIC ? (float) p : 1f;
             Backends.of(x).scale(y, x, scale);
             saved = new Saved(null, scale, x.shape());
             return y;
         }
-        Tensor mask = x.zerosLike(); // (same shape as x): 1 kept, 0 switched off
+        if (saved != null && saved.mask() != null) {
+            saved.mask().release(); // private to this layer (lastMask() copies): its array is reused
+        }
+        Tensor mask = x.emptyLike(); // (same shape as x): 1 kept, 0 switched off
         // mask[i] = 1 if Rng.uniform(stream, i) ≤ p else 0: the same mask on every device
         Backends.of(x).dropoutMask(mask, Rng.bits(seed, calls), p);
         if (!frozen) {
@@ -145,7 +148,7 @@ public final class Dropout implements Layer {
             throw new IllegalArgumentException(this + ": expected dOut of shape " + Shapes.str(s.shape())
                     + ", got shape " + Shapes.str(dOut.shape()));
         }
-        Tensor dx = dOut.zerosLike();
+        Tensor dx = dOut.emptyLike();
         if (s.mask() == null) {
             Backends.of(dOut).scale(dx, dOut, s.scale());
         } else {

@@ -24,7 +24,7 @@ public final class ELU implements Activation {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor y = x.zerosLike();
+        Tensor y = x.emptyLike();
         Backends.of(x).eluForward(y, x, alpha);
         this.x = x;
         return y;
@@ -34,7 +34,7 @@ public final class ELU implements Activation {
     public Tensor backward(Tensor dOut) {
         Tensor in = Layers.saved(this, x);
         Layers.requireSameShape(this, "dOut", in, dOut);
-        Tensor dx = in.zerosLike();
+        Tensor dx = in.emptyLike();
         Backends.of(in).eluBackward(dx, dOut, in, alpha);
         return dx;
     }

@@ -28,7 +28,7 @@ public final class Fused {
         int c = x.size(1);
         int s = x.numel() / (n * c);
         float[] rstd = rstd(bn);
-        Tensor y = x.zerosLike();
+        Tensor y = x.emptyLike();
         FusedKernels.batchNormReluForward(y.data(), x.data(), bn.runningMean().toArray(), rstd,
                 bn.gamma().toArray(), bn.beta().toArray(), n, c, s);
         return y;

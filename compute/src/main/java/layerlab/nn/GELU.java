@@ -18,7 +18,7 @@ public final class GELU implements Activation {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor y = x.zerosLike();
+        Tensor y = x.emptyLike();
         Backends.of(x).geluForward(y, x);
         this.x = x;
         return y;
@@ -28,7 +28,7 @@ public final class GELU implements Activation {
     public Tensor backward(Tensor dOut) {
         Tensor in = Layers.saved(this, x);
         Layers.requireSameShape(this, "dOut", in, dOut);
-        Tensor dx = in.zerosLike();
+        Tensor dx = in.emptyLike();
         Backends.of(in).geluBackward(dx, dOut, in);
         return dx;
     }

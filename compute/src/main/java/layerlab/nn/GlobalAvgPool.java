@@ -17,7 +17,7 @@ public final class GlobalAvgPool implements Layer {
     @Override
     public Tensor forward(Tensor x) {
         Pooling.Geometry g = Pooling.global(this, x.shape());
-        Tensor y = Tensor.zeros(x.device(), g.outShape());
+        Tensor y = Tensor.empty(x.device(), g.outShape());
         Backends.of(x).poolForward(y, null, x, Pooling.globalSpec(g), false, true);
         saved = g;
         return y;
@@ -27,7 +27,7 @@ public final class GlobalAvgPool implements Layer {
     public Tensor backward(Tensor dOut) {
         Pooling.Geometry g = Layers.saved(this, saved);
         Pooling.checkDOut(this, g.outShape(), dOut);
-        Tensor dx = Tensor.zeros(dOut.device(), g.inShape());
+        Tensor dx = Tensor.zeros(dOut.device(), g.inShape()); // the kernel accumulates
         Backends.of(dOut).poolBackward(dx, dOut, null, Pooling.globalSpec(g), false, true);
         return dx;
     }

@@ -66,7 +66,7 @@ public final class GroupNorm implements Layer {
         int span = x.numel() / (n * config.channels()); // positions per channel: γ^m covers span elements
         int d = config.channels() / g * span;
         Parameter.follow(x, parameters());
-        Tensor y = x.zerosLike();
+        Tensor y = x.emptyLike();
         Tensor mean = Tensor.zeros(x.device(), n, g); // (N, G)
         Tensor var = mean.zerosLike();                 // (N, G), biased
         Tensor rstd = mean.zerosLike();                // (N, G)
@@ -85,7 +85,7 @@ public final class GroupNorm implements Layer {
         int n = in.x().size(0);
         int g = config.groups();
         int span = in.x().numel() / (n * config.channels());
-        Tensor dx = in.x().zerosLike();
+        Tensor dx = in.x().emptyLike();
         Backends.of(dOut).groupNormBackward(dx, grad(gamma), grad(beta), dOut, in.x(), in.mean(), in.rstd(),
                 value(gamma), n, g, config.channels() / g * span, span);
         return dx;

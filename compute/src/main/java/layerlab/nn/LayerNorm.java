@@ -66,7 +66,7 @@ public final class LayerNorm implements Layer {
         outputShape(x.shape());
         int n = x.numel() / size;
         Parameter.follow(x, parameters());
-        Tensor y = x.zerosLike();
+        Tensor y = x.emptyLike();
         Tensor mean = Tensor.zeros(x.device(), n, 1); // (N', 1)
         Tensor var = mean.zerosLike();
         Tensor rstd = mean.zerosLike();
@@ -82,7 +82,7 @@ public final class LayerNorm implements Layer {
     public Tensor backward(Tensor dOut) {
         Saved in = Layers.saved(this, saved);
         Layers.requireSameShape(this, "dOut", in.x(), dOut);
-        Tensor dx = in.x().zerosLike();
+        Tensor dx = in.x().emptyLike();
         Backends.of(dOut).groupNormBackward(dx, gamma == null ? null : gamma.grad(),
                 beta == null ? null : beta.grad(), dOut, in.x(), in.mean(), in.rstd(),
                 gamma == null ? null : gamma.value(), in.x().numel() / size, 1, size, 1);

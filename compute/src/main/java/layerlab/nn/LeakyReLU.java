@@ -32,7 +32,7 @@ public final class LeakyReLU implements Activation {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor y = x.zerosLike();
+        Tensor y = x.emptyLike();
         Backends.of(x).leakyReluForward(y, x, alpha);
         this.x = x;
         return y;
@@ -42,7 +42,7 @@ public final class LeakyReLU implements Activation {
     public Tensor backward(Tensor dOut) {
         Tensor in = Layers.saved(this, x);
         Layers.requireSameShape(this, "dOut", in, dOut);
-        Tensor dx = in.zerosLike();
+        Tensor dx = in.emptyLike();
         Backends.of(in).leakyReluBackward(dx, dOut, in, alpha);
         return dx;
     }

@@ -85,7 +85,7 @@ public final class Linear implements Layer {
         check(x.shape());
         int batch = x.size(0);
         Parameter.follow(x, parameters());
-        Tensor y = Tensor.zeros(x.device(), batch, out);
+        Tensor y = Tensor.empty(x.device(), batch, out);
         Backends.of(x).linearForward(y, x, weight.value(), bias.value(), batch, in, out);
         this.x = x;
         return y;
@@ -97,7 +97,7 @@ public final class Linear implements Layer {
         int batch = input.size(0);
         Layers.require(this, java.util.Arrays.equals(dOut.shape(), new int[] {batch, out}),
                 "expected dOut of shape " + Shapes.str(batch, out) + ", got shape " + Shapes.str(dOut.shape()));
-        Tensor dx = input.zerosLike();
+        Tensor dx = input.emptyLike();
         Backends.of(input).linearBackward(dx, weight.grad(), bias.grad(), dOut, input, weight.value(), batch, in, out);
         return dx;
     }

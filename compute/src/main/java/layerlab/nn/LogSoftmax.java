@@ -25,7 +25,7 @@ public final class LogSoftmax implements Layer {
     @Override
     public Tensor forward(Tensor x) {
         int[] l = Softmax.layout(this, axis, x.shape());
-        Tensor out = x.zerosLike();
+        Tensor out = x.emptyLike();
         Backends.of(x).logSoftmaxForward(out, x, l[0], l[1], l[2]);
         this.y = out;
         return out;
@@ -36,7 +36,7 @@ public final class LogSoftmax implements Layer {
         Tensor out = Layers.saved(this, y);
         Layers.requireSameShape(this, "dOut", out, dOut);
         int[] l = Softmax.layout(this, axis, out.shape());
-        Tensor dx = out.zerosLike();
+        Tensor dx = out.emptyLike();
         Backends.of(out).logSoftmaxBackward(dx, dOut, out, l[0], l[1], l[2]);
         return dx;
     }

@@ -55,9 +55,9 @@ public final class MaxPool implements Layer {
     @Override
     public Tensor forward(Tensor x) {
         Pooling.Geometry g = geometry(x.shape());
-        Tensor y = Tensor.zeros(x.device(), g.outShape());
+        Tensor y = Tensor.empty(x.device(), g.outShape());
         // (N,C,outT?,outH,outW): flat index into x of each window's max, where x lives
-        Indices argmax = Backends.of(x).indices(y.numel());
+        Indices argmax = reusableArgmax(x, y.numel());
         PoolWindows w = Pooling.spec(g, config.kernel(), config.stride(), config.padding());
         Backends.of(x).poolForward(y, argmax, x, w, true, false);
         saved = new Saved(g, w, argmax);
@@ -78,6 +78,14 @@ public final class MaxPool implements Layer {
      * For the last forward, per output element (row-major over the output shape) the flat index
      * into the input of the window's maximum; null before the first forward.
      */
+    /** The last forward's argmax array when it fits (the kernel writes every entry; nobody else holds it). */
+    private Indices reusableArgmax(Tensor x, int n) {
+        if (saved != null && saved.argmax().length() == n && saved.argmax().device() == x.device()) {
+            return saved.argmax();
+        }
+        return Backends.of(x).indices(n);
+    }
+
     public int[] lastArgmax() {
         return saved == null ? null : saved.argmax().toArray();
     }

@@ -64,7 +64,7 @@ public final class Maxout implements Activation {
         int inner = Shapes.product(s, 2, s.length);
         int[] outShape = s.clone();
         outShape[1] = s[1] / k;
-        Tensor y = Tensor.zeros(z.device(), outShape);
+        Tensor y = Tensor.empty(z.device(), outShape);
         Indices piece = Backends.of(z).indices(y.numel());
         Backends.of(z).maxoutForward(y, piece, z, outer, s[1], k, inner);
         saved = new Saved(s, piece, outer, s[1], inner);

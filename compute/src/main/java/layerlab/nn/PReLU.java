@@ -62,7 +62,7 @@ public final class PReLU implements Activation {
     public Tensor forward(Tensor x) {
         int[] l = layout(x);
         Parameter.follow(x, parameters());
-        Tensor y = x.zerosLike();
+        Tensor y = x.emptyLike();
         Backends.of(x).preluForward(y, x, alpha.value(), l[0], l[1], l[2]);
         this.x = x;
         return y;
@@ -73,7 +73,7 @@ public final class PReLU implements Activation {
         Tensor in = Layers.saved(this, x);
         Layers.requireSameShape(this, "dOut", in, dOut);
         int[] l = layout(in);
-        Tensor dx = in.zerosLike();
+        Tensor dx = in.emptyLike();
         Backends.of(in).preluBackward(dx, alpha.grad(), dOut, in, alpha.value(), l[0], l[1], l[2]);
         return dx;
     }

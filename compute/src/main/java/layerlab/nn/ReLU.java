@@ -13,7 +13,7 @@ public final class ReLU implements Activation {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor y = x.zerosLike();
+        Tensor y = x.emptyLike();
         Backends.of(x).reluForward(y, x);
         this.x = x;
         return y;
@@ -23,7 +23,7 @@ public final class ReLU implements Activation {
     public Tensor backward(Tensor dOut) {
         Tensor in = Layers.saved(this, x);
         Layers.requireSameShape(this, "dOut", in, dOut);
-        Tensor dx = in.zerosLike();
+        Tensor dx = in.emptyLike();
         Backends.of(in).reluBackward(dx, dOut, in);
         return dx;
     }

@@ -14,7 +14,7 @@ public final class SiLU implements Activation {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor y = x.zerosLike();
+        Tensor y = x.emptyLike();
         Backends.of(x).siluForward(y, x);
         this.x = x;
         return y;
@@ -24,7 +24,7 @@ public final class SiLU implements Activation {
     public Tensor backward(Tensor dOut) {
         Tensor in = Layers.saved(this, x);
         Layers.requireSameShape(this, "dOut", in, dOut);
-        Tensor dx = in.zerosLike();
+        Tensor dx = in.emptyLike();
         Backends.of(in).siluBackward(dx, dOut, in);
         return dx;
     }

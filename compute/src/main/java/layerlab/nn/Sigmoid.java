@@ -15,7 +15,7 @@ public final class Sigmoid implements Activation {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor out = x.zerosLike();
+        Tensor out = x.emptyLike();
         Backends.of(x).sigmoidForward(out, x);
         this.y = out;
         return out;
@@ -25,7 +25,7 @@ public final class Sigmoid implements Activation {
     public Tensor backward(Tensor dOut) {
         Tensor out = Layers.saved(this, y);
         Layers.requireSameShape(this, "dOut", out, dOut);
-        Tensor dx = out.zerosLike();
+        Tensor dx = out.emptyLike();
         Backends.of(out).sigmoidBackward(dx, dOut, out);
         return dx;
     }

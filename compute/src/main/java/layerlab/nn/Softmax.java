@@ -37,7 +37,7 @@ public final class Softmax implements Layer {
     @Override
     public Tensor forward(Tensor x) {
         int[] l = layout(this, axis, x.shape());
-        Tensor out = x.zerosLike();
+        Tensor out = x.emptyLike();
         Backends.of(x).softmaxForward(out, x, l[0], l[1], l[2]);
         this.y = out;
         return out;
@@ -48,7 +48,7 @@ public final class Softmax implements Layer {
         Tensor out = Layers.saved(this, y);
         Layers.requireSameShape(this, "dOut", out, dOut);
         int[] l = layout(this, axis, out.shape());
-        Tensor dx = out.zerosLike();
+        Tensor dx = out.emptyLike();
         Backends.of(out).softmaxBackward(dx, dOut, out, l[0], l[1], l[2]);
         return dx;
     }

@@ -13,7 +13,7 @@ public final class Tanh implements Activation {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor out = x.zerosLike();
+        Tensor out = x.emptyLike();
         Backends.of(x).tanhForward(out, x);
         this.y = out;
         return out;
@@ -23,7 +23,7 @@ public final class Tanh implements Activation {
     public Tensor backward(Tensor dOut) {
         Tensor out = Layers.saved(this, y);
         Layers.requireSameShape(this, "dOut", out, dOut);
-        Tensor dx = out.zerosLike();
+        Tensor dx = out.emptyLike();
         Backends.of(out).tanhBackward(dx, dOut, out);
         return dx;
     }

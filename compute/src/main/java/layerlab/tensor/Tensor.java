@@ -17,12 +17,17 @@ import layerlab.backend.Backends;
  * <p>A tensor lives on one {@link Device}. On {@link Device#CPU} its storage is a float[]; on
  * another device it is a {@link DeviceStorage} handle and the values stay there until
  * {@link #to(Device) to(Device.CPU)} copies them back. Layers run where their input lives.
+ *
+ * <p>Memory: layers take their outputs from {@link #empty} (uninitialized, recycled arrays) and
+ * the garbage collector frees what nobody holds. A loop that knows a tensor is dead can hand its
+ * array back at once with {@link #release()}, as libtorch frees an output: the next
+ * {@code empty} of that length reuses it without the JVM's zeroing (see {@link Buffers}).
  */
 public final class Tensor {
     public static final int MAX_RANK = 5;
 
     private final int[] shape;
-    private final float[] data;            // (numel) row-major, on the host; null on a device
+    private float[] data;                  // (numel) row-major, on the host; null on a device or once released
     private final DeviceStorage storage;   // (numel) row-major, on a device; null on the CPU
     private final Device device;
 
@@ -71,6 +76,20 @@ public final class Tensor {
             System.arraycopy(rows[i], 0, d, i * w, w);
         }
         return of(d, rows.length, w);
+    }
+
+    /**
+     * A tensor whose values are arbitrary (a recycled array, see {@link Buffers}): for a kernel
+     * that writes every element. NaN everywhere in poison mode ({@code -Dlayerlab.poison=true}).
+     */
+    public static Tensor empty(int... shape) {
+        int[] s = checkShape(shape);
+        return new Tensor(Buffers.take(Shapes.numel(s)), s, Device.CPU);
+    }
+
+    /** {@link #empty(int...)} beside an input on any device (a device tensor starts zeroed). */
+    public static Tensor empty(Device device, int... shape) {
+        return device == Device.CPU ? empty(shape) : Backends.of(device).zeros(shape);
     }
 
     public static Tensor zeros(int... shape) {
@@ -138,9 +157,41 @@ public final class Tensor {
         return storage == null ? zeros(shape) : Backends.of(device).zeros(shape);
     }
 
+    /** An {@link #empty} tensor of the same shape, on the same device: arbitrary values. */
+    public Tensor emptyLike() {
+        return storage == null ? empty(shape) : Backends.of(device).zeros(shape);
+    }
+
     /** A deep copy, on the same device. */
     public Tensor copy() {
-        return storage == null ? new Tensor(data.clone(), shape.clone(), device) : Backends.of(device).copy(this);
+        return storage == null ? new Tensor(host().clone(), shape.clone(), device) : Backends.of(device).copy(this);
+    }
+
+    /**
+     * Hands this tensor's host array back for reuse by {@link #empty}; the tensor is unusable
+     * afterwards (any read names it as released). Release only what you own and no longer need:
+     * a reshape sharing the array, or an array taken earlier with {@link #data()}, would see
+     * another tensor's values. Does nothing for a device tensor or a tensor already released.
+     */
+    public void release() {
+        if (storage == null && data != null) {
+            float[] a = data;
+            data = null;
+            Buffers.give(a);
+        }
+    }
+
+    /** Whether {@link #release()} was called on this tensor. */
+    public boolean released() {
+        return storage == null && data == null;
+    }
+
+    private float[] host() {
+        if (data == null) {
+            throw new IllegalStateException("Tensor" + Shapes.str(shape) + " was released (Tensor.release()):"
+                    + " its array is reused by other tensors; keep the tensor instead of releasing it");
+        }
+        return data;
     }
 
     // ---- shape ------------------------------------------------------------------------------
@@ -159,7 +210,7 @@ public final class Tensor {
     }
 
     public int numel() {
-        return storage == null ? data.length : storage.length();
+        return storage == null ? Shapes.numel(shape) : storage.length();
     }
 
     public Device device() {
@@ -206,7 +257,7 @@ public final class Tensor {
     }
 
     private Tensor view(int[] s) {
-        return storage == null ? new Tensor(data, s, device) : new Tensor(storage, s);
+        return storage == null ? new Tensor(host(), s, device) : new Tensor(storage, s);
     }
 
     // ---- elements ---------------------------------------------------------------------------
@@ -239,7 +290,7 @@ public final class Tensor {
 
     /** A copy of the values in row-major order (read back from the device if it lives there). */
     public float[] toArray() {
-        return storage == null ? data.clone() : to(Device.CPU).data;
+        return storage == null ? host().clone() : to(Device.CPU).data;
     }
 
     /**
@@ -252,7 +303,7 @@ public final class Tensor {
             throw new IllegalStateException("Tensor.data(): this tensor " + Shapes.str(shape) + " lives on "
                     + device.label() + ", not in host memory; call to(Device.CPU) first to read it");
         }
-        return data;
+        return host();
     }
 
     /** The device handle of a tensor that lives off the host (for backends); fails for a CPU tensor. */
@@ -292,7 +343,7 @@ public final class Tensor {
     }
 
     private float[] hostValues() {
-        return storage == null ? data : toArray();
+        return storage == null ? host() : toArray();
     }
 
     /** "Tensor[2, 3] cpu [1.0, 2.0, …]" — short; renderers give the rich view. A device tensor is not read. */
@@ -301,6 +352,9 @@ public final class Tensor {
         StringBuilder sb = new StringBuilder("Tensor").append(Shapes.str(shape)).append(' ').append(device.label());
         if (storage != null) {
             return sb.append(" (values on the device; to(Device.CPU) reads them)").toString();
+        }
+        if (data == null) {
+            return sb.append(" (released)").toString();
         }
         int n = Math.min(data.length, 8);
         sb.append(" [");
