@@ -66,9 +66,22 @@ public final class Sequential implements Layer {
                 + Shapes.str(expected) + ", got shape " + Shapes.str(dOut.shape()));
         Tensor d = dOut;
         for (int i = layers.size() - 1; i >= 0; i--) {
-            d = layers.get(i).backward(d);
+            Layer layer = layers.get(i);
+            Tensor next = layer.backward(d);
+            if (d != dOut && ownsNothingOf(layer) && !next.sharesStorage(d)) {
+                d.release(); // an inner gradient, consumed: the next empty() of its size reuses it
+            }
+            d = next;
         }
         return d;
+    }
+
+    /**
+     * Whether the layer is one of layerlab's own, which never keep the dOut they are given. A
+     * student's layer may keep it (to show it later), so its dOut is left to the collector.
+     */
+    private static boolean ownsNothingOf(Layer layer) {
+        return layer.getClass().getPackageName().equals(Sequential.class.getPackageName());
     }
 
     /** Every child's parameters in order; a layer used twice contributes its parameters once. */

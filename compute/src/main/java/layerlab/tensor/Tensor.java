@@ -186,6 +186,11 @@ public final class Tensor {
         return storage == null && data == null;
     }
 
+    /** Whether the two tensors see the same values (one array, or one device buffer): a reshape does. */
+    public boolean sharesStorage(Tensor other) {
+        return storage != null ? storage == other.storage : data != null && data == other.data;
+    }
+
     private float[] host() {
         if (data == null) {
             throw new IllegalStateException("Tensor" + Shapes.str(shape) + " was released (Tensor.release()):"
