@@ -81,7 +81,7 @@ final class TrainStep {
 
     void layerlab() {
         loss.forward(net.forward(x), labels);
-        net.backward(loss.backward());
+        net.backwardParameters(loss.backward()); // as libtorch: x does not require grad, so no dX for it
         sgd.step();
         sgd.zeroGrad();
     }

@@ -15,6 +15,18 @@ public interface Layer {
 
     Tensor backward(Tensor dOut);
 
+    /**
+     * Backward when nobody wants dL/dX — the first layer of a network in a training step, whose
+     * input is the data: the parameter gradients accumulate exactly as {@link #backward} would
+     * leave them, and a layer may skip computing dL/dX (Conv2d and Linear do; libtorch skips it
+     * too for an input that does not require grad). A layer without parameters does nothing.
+     */
+    default void backwardParameters(Tensor dOut) {
+        if (!parameters().isEmpty()) {
+            backward(dOut);
+        }
+    }
+
     /** Learnable parameters and non-trainable state (BatchNorm's running statistics). */
     default List<Parameter> parameters() {
         return List.of();

@@ -61,12 +61,33 @@ public final class Sequential implements Layer {
 
     @Override
     public Tensor backward(Tensor dOut) {
+        return backward(dOut, true);
+    }
+
+    /**
+     * The children's parameter gradients only: the first child that has parameters is the last
+     * to run backward, and it is asked for its parameters only (no dL/dX of the input).
+     */
+    @Override
+    public void backwardParameters(Tensor dOut) {
+        backward(dOut, false);
+    }
+
+    private Tensor backward(Tensor dOut, boolean inputGradient) {
         int[] expected = Layers.saved(this, outShape);
         Layers.require(this, Arrays.equals(expected, dOut.shape()), "expected dOut of shape "
                 + Shapes.str(expected) + ", got shape " + Shapes.str(dOut.shape()));
+        int first = 0;
+        while (!inputGradient && first < layers.size() - 1 && layers.get(first).parameters().isEmpty()) {
+            first++; // nothing below it needs a gradient
+        }
         Tensor d = dOut;
-        for (int i = layers.size() - 1; i >= 0; i--) {
+        for (int i = layers.size() - 1; i >= first; i--) {
             Layer layer = layers.get(i);
+            if (i == first && !inputGradient) {
+                layer.backwardParameters(d);
+                return null;
+            }
             Tensor next = layer.backward(d);
             if (d != dOut && ownsNothingOf(layer) && !next.sharesStorage(d)) {
                 d.release(); // an inner gradient, consumed: the next empty() of its size reuses it

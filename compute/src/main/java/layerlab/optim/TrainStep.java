@@ -68,7 +68,7 @@ public final class TrainStep {
         optimizer.zeroGrad();
         Tensor logits = model.forward(images);
         float l = loss.forward(logits, labels);
-        model.backward(loss.backward());
+        model.backwardParameters(loss.backward()); // the images need no gradient
         optimizer.step();
         return new Result(l, correct(logits, labels), labels.length);
     }

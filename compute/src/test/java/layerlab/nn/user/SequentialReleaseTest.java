@@ -1,6 +1,7 @@
 package layerlab.nn.user;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,5 +91,47 @@ class SequentialReleaseTest {
         });
         assertFalse(first.released(), "a gradient handed to a student's layer is never released");
         assertArrayEquals(values, first.data(), 0f, "nor overwritten by later steps");
+    }
+
+    /** Counts its backward calls; no parameters. */
+    static final class CountsBackward implements Layer {
+        int backwards;
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return x.copy();
+        }
+
+        @Override
+        public Tensor backward(Tensor dOut) {
+            backwards++;
+            return dOut.copy();
+        }
+    }
+
+    @Test
+    void backwardParametersGivesTheSameParameterGradientsWithoutTheInputGradient() {
+        Tensor x = Tensor.randn(5, 8, 3, 12, 12);
+        Tensor dOut = Tensor.randn(6, 8, 10);
+        Sequential full = net();
+        Sequential params = net();
+        full.forward(x);
+        Tensor dx = full.backward(dOut);
+        assertTrue(dx != null && dx.numel() == x.numel());
+        params.forward(x);
+        params.backwardParameters(dOut);
+        for (int i = 0; i < full.parameters().size(); i++) {
+            var p = full.parameters().get(i);
+            assertArrayEquals(p.grad().data(), params.parameters().get(i).grad().data(), 1e-6f, p.name());
+        }
+        CountsBackward counter = (CountsBackward) params.get(0);
+        assertEquals(0, counter.backwards, "nothing below the first layer with parameters runs backward");
+        assertEquals(1, ((CountsBackward) full.get(0)).backwards);
+    }
+
+    private static Sequential net() {
+        return new Sequential(new CountsBackward(),
+                new layerlab.nn.Conv2d(new layerlab.nn.Conv2d.Config(3, 4, 3, 1, 1, true, false), 11),
+                new ReLU(), new layerlab.nn.MaxPool(2, 2), new layerlab.nn.Flatten(), new Linear(4 * 6 * 6, 10, 12));
     }
 }
