@@ -84,6 +84,18 @@ public interface Backend {
     void dropoutBackward(Tensor dx, Tensor dy, Tensor mask, float scale);
     void scale(Tensor y, Tensor x, float scale);
 
+    /**
+     * Dropout with the mask drawn where it is applied: y[i] = x[i]·scale if
+     * Rng.uniform(stream, i) ≤ keep, else 0 — the same values as dropoutMask then
+     * dropoutForward, without a mask tensor. Backward calls it with (dx, dy): the same draw.
+     * Default: through a mask tensor.
+     */
+    default void dropoutApply(Tensor y, Tensor x, long stream, double keep, float scale) {
+        Tensor mask = zeros(x.shape());
+        dropoutMask(mask, stream, keep);
+        dropoutForward(y, x, mask, scale);
+    }
+
     // ---- normalization (NormKernels): batch norm x (n, c, s); group norm x (n, g, d) ----
     void batchNormStats(Tensor mean, Tensor var, Tensor x, int n, int c, int s);
     void rstd(Tensor rstd, Tensor var, int c, float eps);

@@ -1,6 +1,7 @@
 package layerlab.nn;
 
 import layerlab.backend.Backends;
+import layerlab.tensor.Device;
 import layerlab.tensor.Rng;
 import layerlab.tensor.Seeds;
 import layerlab.tensor.Shapes;
@@ -36,8 +37,8 @@ public final class Dropout implements Layer {
         CLASSIC
     }
 
-    /** What backward needs: the mask (null at test time) and the scale forward applied. */
-    private record Saved(Tensor mask, float scale, int[] shape) {}
+    /** What backward needs: the mask stream (training) or none (test time), the scale, the shape. */
+    private record Saved(boolean training, long stream, float scale, int[] shape, Device device) {}
 
     private final double p; // keep probability
     private final String label; // "keep=p", or "drop=q" when created PyTorch's way
@@ -123,21 +124,19 @@ public final class Dropout implements Layer {
         if (!training) {
             float scale = scaling == Scaling.CLASSIC ? (float) p : 1f;
             Backends.of(x).scale(y, x, scale);
-            saved = new Saved(null, scale, x.shape());
+            saved = new Saved(false, 0, scale, x.shape(), x.device());
             return y;
         }
-        if (saved != null && saved.mask() != null) {
-            saved.mask().release(); // private to this layer (lastMask() copies): its array is reused
-        }
-        Tensor mask = x.emptyLike(); // (same shape as x): 1 kept, 0 switched off
-        // mask[i] = 1 if Rng.uniform(stream, i) ≤ p else 0: the same mask on every device
-        Backends.of(x).dropoutMask(mask, Rng.bits(seed, calls), p);
+        // neuron i is kept if Rng.uniform(stream, i) ≤ p: the same mask on every device. The mask
+        // is drawn where it is applied and drawn again in backward (counter-based numbers need no
+        // state), so no mask tensor is written or read; lastMask() draws it for the display.
+        long stream = Rng.bits(seed, calls);
         if (!frozen) {
             calls++;
         }
         float scale = scaling == Scaling.INVERTED ? (float) (1.0 / p) : 1f;
-        Backends.of(x).dropoutForward(y, x, mask, scale);
-        saved = new Saved(mask, scale, x.shape());
+        Backends.of(x).dropoutApply(y, x, stream, p, scale); // y = x · mask · scale
+        saved = new Saved(true, stream, scale, x.shape(), x.device());
         return y;
     }
 
@@ -149,10 +148,10 @@ public final class Dropout implements Layer {
                     + ", got shape " + Shapes.str(dOut.shape()));
         }
         Tensor dx = dOut.emptyLike();
-        if (s.mask() == null) {
+        if (!s.training()) {
             Backends.of(dOut).scale(dx, dOut, s.scale());
         } else {
-            Backends.of(dOut).dropoutBackward(dx, dOut, s.mask(), s.scale());
+            Backends.of(dOut).dropoutApply(dx, dOut, s.stream(), p, s.scale()); // dX = dY · mask · scale
         }
         return dx;
     }
@@ -165,7 +164,12 @@ public final class Dropout implements Layer {
         if (saved == null) {
             return null;
         }
-        return saved.mask() != null ? saved.mask().copy() : Tensor.ones(saved.shape());
+        if (!saved.training()) {
+            return Tensor.ones(saved.shape());
+        }
+        Tensor mask = Tensor.zeros(saved.device(), saved.shape());
+        Backends.of(saved.device()).dropoutMask(mask, saved.stream(), p);
+        return mask;
     }
 
     @Override

@@ -272,6 +272,20 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void dropoutApply(Tensor y, Tensor x, long stream, double keep, float scale) {
+        float[] out = y.data();
+        float[] in = x.data();
+        if (Simd.dropoutApply(out, in, stream, keep, scale)) { // the same draw, in vectors
+            return;
+        }
+        Parallel.forRange((in.length + 16383) / 16384, 4L * 16384, c -> {
+            for (int i = c * 16384, end = Math.min(in.length, i + 16384); i < end; i++) {
+                out[i] = layerlab.tensor.Rng.uniform(stream, i) <= keep ? in[i] * scale : 0f;
+            }
+        });
+    }
+
+    @Override
     public void dropoutForward(Tensor y, Tensor x, Tensor mask, float scale) {
         DropoutKernels.forward(y.data(), x.data(), mask.data(), scale, x.numel());
     }

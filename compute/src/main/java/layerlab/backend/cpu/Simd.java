@@ -2,6 +2,7 @@ package layerlab.backend.cpu;
 
 import layerlab.backend.cpu.vec.VecActivation;
 import layerlab.backend.cpu.vec.VecConv;
+import layerlab.backend.cpu.vec.VecDropout;
 import layerlab.backend.cpu.vec.VecGemm;
 import layerlab.backend.cpu.vec.VecLinear;
 import layerlab.backend.cpu.vec.VecNorm;
@@ -453,6 +454,15 @@ public final class Simd {
     }
 
     /** Dropout's mask: mask[i] = 1 if Rng.uniform(stream, i) ≤ p else 0, bit for bit. */
+    /** CpuBackend.dropoutApply: y = x·scale where Rng.uniform(stream, i) ≤ keep, else 0. */
+    public static boolean dropoutApply(float[] y, float[] x, long stream, double keep, float scale) {
+        if (!enabled) {
+            return false;
+        }
+        VecDropout.apply(y, x, stream, keep, scale, x.length);
+        return true;
+    }
+
     public static boolean dropoutMask(float[] mask, long stream, double p) {
         if (!enabled) {
             return false;
