@@ -339,6 +339,12 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
+    public void dropoutApply(Tensor y, Tensor x, long stream, double keep, float scale) {
+        long threshold = (long) Math.floor(keep * 0x1p24);
+        cl.run1("dropout", "-DN=" + x.numel(), "dropout_draw_apply", x.numel(), cl.buf(y), cl.buf(x), stream, threshold, scale);
+    }
+
+    @Override
     public void dropoutForward(Tensor y, Tensor x, Tensor mask, float scale) {
         cl.run1("dropout", "-DN=" + x.numel(), "dropout_apply", x.numel(), cl.buf(y), cl.buf(x), cl.buf(mask), scale);
     }

@@ -97,4 +97,18 @@ class PoolDropoutParityTest {
             return new Tensor[] {mask, y, dx, t};
         });
     }
+
+    @Test
+    void dropoutDrawnWhereAppliedIsTheCpuDrawBitForBit() {
+        OpenClBackend cl = ClTests.backend();
+        Tensor x = Tensor.randn(1, 4, 3, 17, 19);
+        for (double keep : new double[] {0.5, 0.8, 1.0, 1.0 / 3}) {
+            long stream = Rng.bits(42, 5);
+            Tensor cpu = x.zerosLike();
+            ClTests.CPU.dropoutApply(cpu, x, stream, keep, (float) (1 / keep));
+            Tensor dev = x.zerosLike().to(Device.OPENCL);
+            cl.dropoutApply(dev, x.to(Device.OPENCL), stream, keep, (float) (1 / keep));
+            assertArrayEquals(cpu.data(), dev.toArray(), "keep " + keep);
+        }
+    }
 }
