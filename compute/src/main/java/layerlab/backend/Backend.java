@@ -76,7 +76,7 @@ public interface Backend {
 
     // ---- pooling (PoolKernels): x (planes, inT, inH, inW), windows per dimension ----
     void poolForward(Tensor y, Indices argmax, Tensor x, PoolWindows windows, boolean max, boolean countIncludePad);
-    void poolBackward(Tensor dx, Tensor dy, Indices argmax, PoolWindows windows, boolean max, boolean countIncludePad);
+    void poolBackward(Tensor dx, Tensor dy, Indices argmax, PoolWindows windows, boolean max, boolean countIncludePad); // dx overwritten
 
     // ---- dropout (DropoutKernels; the mask from layerlab.tensor.Rng, as Dropout draws it) ----
     void dropoutMask(Tensor mask, long stream, double keep);  // mask[i] = Rng.uniform(stream, i) <= keep ? 1 : 0

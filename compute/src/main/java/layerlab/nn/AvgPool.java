@@ -66,7 +66,7 @@ public final class AvgPool implements Layer {
     public Tensor backward(Tensor dOut) {
         Pooling.Geometry g = Layers.saved(this, saved);
         Pooling.checkDOut(this, g.outShape(), dOut);
-        Tensor dx = Tensor.zeros(dOut.device(), g.inShape());
+        Tensor dx = Tensor.empty(dOut.device(), g.inShape()); // overwritten
         Backends.of(dOut).poolBackward(dx, dOut, null, Pooling.spec(g, config.kernel(), config.stride(),
                 config.padding()), false, config.countIncludePad());
         return dx;

@@ -27,7 +27,7 @@ public final class GlobalAvgPool implements Layer {
     public Tensor backward(Tensor dOut) {
         Pooling.Geometry g = Layers.saved(this, saved);
         Pooling.checkDOut(this, g.outShape(), dOut);
-        Tensor dx = Tensor.zeros(dOut.device(), g.inShape()); // the kernel accumulates
+        Tensor dx = Tensor.empty(dOut.device(), g.inShape()); // overwritten
         Backends.of(dOut).poolBackward(dx, dOut, null, Pooling.globalSpec(g), false, true);
         return dx;
     }

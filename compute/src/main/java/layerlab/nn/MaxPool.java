@@ -69,15 +69,11 @@ public final class MaxPool implements Layer {
         Saved s = Layers.saved(this, saved);
         Pooling.Geometry g = s.geometry();
         Pooling.checkDOut(this, g.outShape(), dOut);
-        Tensor dx = Tensor.zeros(dOut.device(), g.inShape());
+        Tensor dx = Tensor.empty(dOut.device(), g.inShape()); // overwritten
         Backends.of(dOut).poolBackward(dx, dOut, s.argmax(), s.windows(), true, false);
         return dx;
     }
 
-    /**
-     * For the last forward, per output element (row-major over the output shape) the flat index
-     * into the input of the window's maximum; null before the first forward.
-     */
     /** The last forward's argmax array when it fits (the kernel writes every entry; nobody else holds it). */
     private Indices reusableArgmax(Tensor x, int n) {
         if (saved != null && saved.argmax().length() == n && saved.argmax().device() == x.device()) {
@@ -86,6 +82,10 @@ public final class MaxPool implements Layer {
         return Backends.of(x).indices(n);
     }
 
+    /**
+     * For the last forward, per output element (row-major over the output shape) the flat index
+     * into the input of the window's maximum; null before the first forward.
+     */
     public int[] lastArgmax() {
         return saved == null ? null : saved.argmax().toArray();
     }

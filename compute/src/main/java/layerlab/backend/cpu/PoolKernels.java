@@ -103,9 +103,9 @@ public final class PoolKernels {
     }
 
     /**
-     * dx += dL/dx given dy. Max: the whole of dy[o] goes to the winner argmax[o]. Mean: every
-     * input element under window o gets dy[o] / (the divisor forward used). dx must start at zero
-     * (or hold gradients to accumulate onto).
+     * dx = dL/dx given dy (dx is overwritten: each plane is zeroed first, then the gradients are
+     * added in). Max: the whole of dy[o] goes to the winner argmax[o]. Mean: every input element
+     * under window o gets dy[o] / (the divisor forward used). Overlapping windows add up.
      */
     public static void backward(float[] dx, float[] dy, int[] argmax, int planes, int inT, int inH, int inW,
                                 int[] winT, int[] winH, int[] winW, boolean max, boolean countIncludePad) {
@@ -119,6 +119,9 @@ public final class PoolKernels {
         Parallel.forRange(planes, work, nc -> {
             int xBase = nc * inPlane;
             int o = nc * outPlane;
+            for (int i = xBase; i < xBase + inPlane; i++) {
+                dx[i] = 0f;
+            }
             if (max) {
                 for (int end = o + outPlane; o < end; o++) {
                     dx[argmax[o]] += dy[o]; // argmax stays inside plane nc: no two threads write one dx

@@ -326,6 +326,10 @@ public final class Simd {
         if (!enabled || inT != 1 || winT.length != 3 || !VecPool.supported()) {
             return false;
         }
+        if (VecPool.is2x2(winH, winW)) {
+            VecPool.forward2x2(y, argmax, x, planes, inH, inW, winH, winW, max, countIncludePad);
+            return true;
+        }
         return VecPool.forward2d(y, argmax, x, planes, inH, inW, winH, winW, max, countIncludePad);
     }
 
@@ -334,13 +338,14 @@ public final class Simd {
         return false;
     }
 
-    /** PoolKernels.backward for average pooling with 2×2 windows, stride 2, no padding (T = 1). */
+    /** PoolKernels.backward for 2×2 windows, stride 2, no padding (T = 1), max and mean. */
     public static boolean poolBackward(float[] dx, float[] dy, int[] argmax, int planes, int inT, int inH, int inW,
                                        int[] winT, int[] winH, int[] winW, boolean max, boolean countIncludePad) {
-        if (!enabled || max || inT != 1 || winT.length != 3) {
+        if (!enabled || inT != 1 || winT.length != 3 || !VecPool.supported() || !VecPool.is2x2(winH, winW)) {
             return false;
         }
-        return VecPool.avgBackward2x2(dx, dy, planes, inH, inW, winH, winW, countIncludePad);
+        VecPool.backward2x2(dx, dy, argmax, planes, inH, inW, winH, winW, max);
+        return true;
     }
 
     public static boolean poolBackward(double[] dx, double[] dy, int[] argmax, int planes, int inT, int inH, int inW,

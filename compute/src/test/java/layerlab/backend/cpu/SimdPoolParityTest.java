@@ -29,7 +29,7 @@ class SimdPoolParityTest {
     @ParameterizedTest(name = "{0}x{1} k={2} s={3} p={4} ceil={5}")
     @CsvSource({"56,56,2,2,0,false", "56,56,3,2,1,false", "13,77,3,2,1,true", "9,40,2,1,0,false", "7,9,2,3,0,true",
                 "20,100,3,1,1,false", "16,16,4,4,2,true", "5,33,5,2,2,false",
-                "8,70,2,2,0,false", "9,34,2,2,0,true", "6,6,2,2,0,false"})
+                "8,70,2,2,0,false", "9,34,2,2,0,true", "6,6,2,2,0,false", "9,35,2,2,0,false", "3,64,2,2,0,false"})
     void maxAndAverageMatchTheScalarWalk(int h, int w, int k, int s, int p, boolean ceil) {
         int planes = 6;
         float[] x = Tensor.randn(5, planes * h * w).data();
@@ -57,7 +57,7 @@ class SimdPoolParityTest {
                 float[][] dx = new float[2][];
                 for (int v = 0; v < 2; v++) {
                     Simd.setEnabled(v == 0);
-                    dx[v] = Tensor.randn(8, x.length).data(); // backward accumulates onto dx
+                    dx[v] = Tensor.randn(8, x.length).data(); // backward overwrites dx: noise first proves it
                     PoolKernels.backward(dx[v], dy, arg[v], planes, 1, h, w, winT, winH, winW, max, include);
                 }
                 SimdParity.restore();

@@ -131,55 +131,200 @@ public final class VecPool {
 
     private static final jdk.incubator.vector.VectorShuffle<Float> DUP_LO = jdk.incubator.vector.VectorShuffle.fromOp(S, j -> j / 2);
     private static final jdk.incubator.vector.VectorShuffle<Float> DUP_HI = jdk.incubator.vector.VectorShuffle.fromOp(S, j -> L / 2 + j / 2);
+    private static final jdk.incubator.vector.VectorShuffle<Integer> IDUP_LO = jdk.incubator.vector.VectorShuffle.fromOp(SI, j -> j / 2);
+    private static final jdk.incubator.vector.VectorShuffle<Integer> IDUP_HI = jdk.incubator.vector.VectorShuffle.fromOp(SI, j -> SI.length() / 2 + j / 2);
+
+    /** Whether the window tables are 2×2 windows with stride 2 and no padding: window o covers [2o, 2o + 2). */
+    public static boolean is2x2(int[] winH, int[] winW) {
+        for (int[] win : new int[][] {winH, winW}) {
+            for (int o = 0; o < win.length / 3; o++) {
+                if (win[3 * o] != 2 * o || win[3 * o + 1] != 2 * o + 2) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
 
     /**
-     * Average pooling backward (T = 1) for 2×2 windows with stride 2 and no padding: each input
-     * element is under exactly one window, so for L outputs of a row the 2L inputs below them get
-     * g = dy/count each, written as two vectors of the g's repeated in pairs. Returns false (nothing
-     * done) for other windows. dx accumulates, as in PoolKernels.backward; the same float g.
+     * Max or average pooling, 2×2 windows, stride 2, no padding (see {@link #is2x2}): for L
+     * outputs of a row, the 2L inputs of each of the two rows are two loads split into the even
+     * and the odd columns (two shuffles), so every input is read once. Max visits the window in
+     * row-major order with PoolKernels' rule (v &gt; best or v is NaN) and writes the winner's
+     * flat index; mean adds in the same order from 0 (so −0 sums as the scalar loop's) and
+     * divides by 4. A row's remainder (fewer than L outputs, or the very end of x) takes the
+     * scalar walk. Bit for bit the scalar results.
      */
-    public static boolean avgBackward2x2(float[] dx, float[] dy, int planes, int inH, int inW,
-                                         int[] winH, int[] winW, boolean countIncludePad) {
+    public static void forward2x2(float[] y, int[] argmax, float[] x, int planes, int inH, int inW,
+                                  int[] winH, int[] winW, boolean max, boolean countIncludePad) {
         int outH = winH.length / 3;
         int outW = winW.length / 3;
-        for (int o = 0; o < outW; o++) {
-            if (winW[3 * o] != 2 * o || winW[3 * o + 1] != 2 * o + 2) {
-                return false;
-            }
-        }
-        for (int o = 0; o < outH; o++) {
-            if (winH[3 * o] != 2 * o || winH[3 * o + 1] != 2 * o + 2) {
-                return false;
-            }
-        }
         int inPlane = inH * inW;
         int outPlane = outH * outW;
-        float count = 4f; // every window checked above lies inside the input: 2 × 2 with or without countIncludePad
-        Parallel.forRange(planes, 4L * inPlane, nc -> {
+        Parallel.forRange(planes, 6L * outPlane, nc -> {
+            int xBase = nc * inPlane;
             for (int oh = 0; oh < outH; oh++) {
+                int r0 = xBase + 2 * oh * inW;
                 int o = nc * outPlane + oh * outW;
-                int ow = 0;
-                for (; ow + L <= outW && 2 * ow + 2 * L <= inW; ow += L) {
-                    FloatVector g = FloatVector.fromArray(S, dy, o + ow).div(count);
-                    FloatVector lo = g.rearrange(DUP_LO);
-                    FloatVector hi = g.rearrange(DUP_HI);
-                    for (int h = 2 * oh; h < 2 * oh + 2; h++) {
-                        int at = nc * inPlane + h * inW + 2 * ow;
-                        FloatVector.fromArray(S, dx, at).add(lo).intoArray(dx, at);
-                        FloatVector.fromArray(S, dx, at + L).add(hi).intoArray(dx, at + L);
-                    }
-                }
+                // NOTE: one small method per row kind, so that C2 inlines every Vector API call
+                int ow = max ? maxRow2x2(y, argmax, x, r0, inW, o, outW) : avgRow2x2(y, x, r0, inW, o, outW);
                 for (; ow < outW; ow++) {
-                    float g = dy[o + ow] / count;
-                    for (int h = 2 * oh; h < 2 * oh + 2; h++) {
-                        int at = nc * inPlane + h * inW + 2 * ow;
-                        dx[at] += g;
-                        dx[at + 1] += g;
-                    }
+                    scalar(y, argmax, x, xBase, inW, 2 * oh, 2 * oh + 2, winW, oh, ow, o + ow, winH, max, countIncludePad);
                 }
             }
         });
-        return true;
+    }
+
+    /** Max over the 2×2 windows of rows r0 and r0 + inW for outputs o … ; returns where it stopped. */
+    private static int maxRow2x2(float[] y, int[] argmax, float[] x, int r0, int inW, int o, int outW) {
+        int r1 = r0 + inW;
+        IntVector twice = IntVector.zero(SI).addIndex(2); // 0, 2, 4, …: the even columns
+        int ow = 0;
+        for (; ow < outW && r1 + 2 * ow + 2 * L + 1 <= x.length; ow += L) { // the row's last vector masked
+            VectorMask<Float> m = S.indexInRange(ow, outW);
+            int c = 2 * ow;
+            FloatVector a0 = FloatVector.fromArray(S, x, r0 + c);
+            FloatVector a1 = FloatVector.fromArray(S, x, r0 + c + L);
+            FloatVector b0 = FloatVector.fromArray(S, x, r1 + c);
+            FloatVector b1 = FloatVector.fromArray(S, x, r1 + c + L);
+            // the first element starts as the winner (as −∞ then "v > −∞ or NaN" would pick it, or keep its index)
+            FloatVector best = a0.rearrange(EVEN, a1);
+            IntVector at = twice.add(r0 + c);
+            FloatVector v = FloatVector.fromArray(S, x, r0 + c + 1).rearrange(EVEN, FloatVector.fromArray(S, x, r0 + c + 1 + L));
+            VectorMask<Float> take = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
+            best = best.blend(v, take);
+            at = at.blend(twice.add(r0 + c + 1), take.cast(SI));
+            v = b0.rearrange(EVEN, b1);
+            take = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
+            best = best.blend(v, take);
+            at = at.blend(twice.add(r1 + c), take.cast(SI));
+            v = FloatVector.fromArray(S, x, r1 + c + 1).rearrange(EVEN, FloatVector.fromArray(S, x, r1 + c + 1 + L));
+            take = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
+            best = best.blend(v, take);
+            at = at.blend(twice.add(r1 + c + 1), take.cast(SI));
+            best.intoArray(y, o + ow, m);
+            at.intoArray(argmax, o + ow, m.cast(SI));
+        }
+        return Math.min(ow, outW);
+    }
+
+    /** Mean over the 2×2 windows of rows r0 and r0 + inW (added in row-major order from 0, ÷ 4). */
+    private static int avgRow2x2(float[] y, float[] x, int r0, int inW, int o, int outW) {
+        int r1 = r0 + inW;
+        int ow = 0;
+        for (; ow < outW && r1 + 2 * ow + 2 * L + 1 <= x.length; ow += L) { // the row's last vector masked
+            VectorMask<Float> m = S.indexInRange(ow, outW);
+            int c = 2 * ow;
+            FloatVector a0 = FloatVector.fromArray(S, x, r0 + c);
+            FloatVector a1 = FloatVector.fromArray(S, x, r0 + c + L);
+            FloatVector b0 = FloatVector.fromArray(S, x, r1 + c);
+            FloatVector b1 = FloatVector.fromArray(S, x, r1 + c + L);
+            FloatVector a0o = FloatVector.fromArray(S, x, r0 + c + 1);
+            FloatVector a1o = FloatVector.fromArray(S, x, r0 + c + 1 + L);
+            FloatVector b0o = FloatVector.fromArray(S, x, r1 + c + 1);
+            FloatVector b1o = FloatVector.fromArray(S, x, r1 + c + 1 + L);
+            FloatVector.zero(S).add(a0.rearrange(EVEN, a1)).add(a0o.rearrange(EVEN, a1o))
+                    .add(b0.rearrange(EVEN, b1)).add(b0o.rearrange(EVEN, b1o)).div(4f).intoArray(y, o + ow, m);
+        }
+        return Math.min(ow, outW);
+    }
+
+    /**
+     * Backward of {@link #forward2x2}, overwriting dx: each input is under at most one window, so
+     * dx is dy routed to the winner (max: dx[i] = dy[o] if argmax[o] = i, else 0) or dy/4 (mean),
+     * and 0 under no window (the last row or column of an odd size). L outputs of a row give
+     * 2L inputs of each row: dy (and argmax) repeated in pairs by two shuffles. The same float
+     * values as PoolKernels.backward adding into zeros.
+     */
+    public static void backward2x2(float[] dx, float[] dy, int[] argmax, int planes, int inH, int inW,
+                                   int[] winH, int[] winW, boolean max) {
+        int outH = winH.length / 3;
+        int outW = winW.length / 3;
+        int inPlane = inH * inW;
+        int outPlane = outH * outW;
+        Parallel.forRange(planes, 4L * inPlane, nc -> {
+            int xBase = nc * inPlane;
+            for (int oh = 0; oh < outH; oh++) {
+                int o = nc * outPlane + oh * outW;
+                int at = xBase + 2 * oh * inW;
+                if (max) {
+                    maxBackRow2x2(dx, dy, argmax, at, inW, o, outW);
+                } else {
+                    avgBackRow2x2(dx, dy, at, inW, o, outW);
+                }
+                for (int h = 2 * oh; h < 2 * oh + 2; h++) {
+                    for (int w = 2 * outW; w < inW; w++) {
+                        dx[xBase + h * inW + w] = 0f; // an odd width: the last column is under no window
+                    }
+                }
+            }
+            for (int i = xBase + 2 * outH * inW; i < xBase + inPlane; i++) {
+                dx[i] = 0f; // an odd height: the last row is under no window
+            }
+        });
+    }
+
+    /** dx of the two input rows at {@code at} and {@code at + inW} from outputs o … o + outW − 1 (max). */
+    private static void maxBackRow2x2(float[] dx, float[] dy, int[] argmax, int at, int inW, int o, int outW) {
+        int ow = 0;
+        for (; ow + L <= outW; ow += L) {
+            IntVector a = IntVector.fromArray(SI, argmax, o + ow);
+            FloatVector g = FloatVector.fromArray(S, dy, o + ow);
+            for (int r = at + 2 * ow; r < at + 2 * ow + 2 * inW; r += inW) {
+                routeMax(dx, r, g, a).intoArray(dx, r);
+                routeMaxHi(dx, r, g, a).intoArray(dx, r + L);
+            }
+        }
+        if (ow < outW) { // the row's last vector, masked
+            VectorMask<Float> m = S.indexInRange(ow, outW);
+            VectorMask<Float> lo = S.indexInRange(0, 2 * (outW - ow));
+            VectorMask<Float> hi = S.indexInRange(L, 2 * (outW - ow));
+            IntVector a = IntVector.fromArray(SI, argmax, o + ow, m.cast(SI));
+            FloatVector g = FloatVector.fromArray(S, dy, o + ow, m);
+            for (int r = at + 2 * ow; r < at + 2 * ow + 2 * inW; r += inW) {
+                routeMax(dx, r, g, a).intoArray(dx, r, lo);
+                routeMaxHi(dx, r, g, a).intoArray(dx, r + L, hi);
+            }
+        }
+    }
+
+    private static final IntVector IOTA = IntVector.zero(SI).addIndex(1);
+
+    /** For the L inputs r … r + L − 1 (windows j/2 of g): g where this input is the winner, else 0. */
+    private static FloatVector routeMax(float[] dx, int r, FloatVector g, IntVector a) {
+        VectorMask<Float> won = a.rearrange(IDUP_LO).compare(VectorOperators.EQ, IOTA.add(r)).cast(S);
+        return FloatVector.zero(S).blend(g.rearrange(DUP_LO), won);
+    }
+
+    /** The same for the inputs r + L … r + 2L − 1 (windows L/2 + j/2). */
+    private static FloatVector routeMaxHi(float[] dx, int r, FloatVector g, IntVector a) {
+        VectorMask<Float> won = a.rearrange(IDUP_HI).compare(VectorOperators.EQ, IOTA.add(r + L)).cast(S);
+        return FloatVector.zero(S).blend(g.rearrange(DUP_HI), won);
+    }
+
+    /** dx of the two input rows at {@code at} and {@code at + inW}: dy/4 under each window (mean). */
+    private static void avgBackRow2x2(float[] dx, float[] dy, int at, int inW, int o, int outW) {
+        int ow = 0;
+        for (; ow + L <= outW; ow += L) {
+            FloatVector g = FloatVector.fromArray(S, dy, o + ow).div(4f);
+            FloatVector gLo = g.rearrange(DUP_LO);
+            FloatVector gHi = g.rearrange(DUP_HI);
+            for (int r = at + 2 * ow; r < at + 2 * ow + 2 * inW; r += inW) {
+                gLo.intoArray(dx, r);
+                gHi.intoArray(dx, r + L);
+            }
+        }
+        if (ow < outW) { // the row's last vector, masked
+            VectorMask<Float> lo = S.indexInRange(0, 2 * (outW - ow));
+            VectorMask<Float> hi = S.indexInRange(L, 2 * (outW - ow));
+            FloatVector g = FloatVector.fromArray(S, dy, o + ow, S.indexInRange(ow, outW)).div(4f);
+            FloatVector gLo = g.rearrange(DUP_LO);
+            FloatVector gHi = g.rearrange(DUP_HI);
+            for (int r = at + 2 * ow; r < at + 2 * ow + 2 * inW; r += inW) {
+                gLo.intoArray(dx, r, lo);
+                gHi.intoArray(dx, r + L, hi);
+            }
+        }
     }
 
     /** One output by the scalar walk of PoolKernels.forward (T = 1). */
