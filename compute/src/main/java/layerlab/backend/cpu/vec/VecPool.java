@@ -78,55 +78,163 @@ public final class VecPool {
         }
         int first = a;
         int last = b;
+        LeftEdge edge = LeftEdge.of(winW, first, last, kernel, stride, pad, countIncludePad, map);
+        Row row = new Row(x, inW, winW, winH, first, last, kernel, stride, pad, map, edge, countIncludePad);
         Parallel.forRange(planes, 2L * kernel * kernel * outPlane, nc -> {
-            int xBase = nc * inPlane;
-            IntVector laneCols = IntVector.fromArray(SI, map, 0);
             for (int oh = 0; oh < outH; oh++) {
-                int h0 = winH[3 * oh];
-                int h1 = winH[3 * oh + 1];
-                int o = nc * outPlane + oh * outW;
-                int ow = 0;
-                for (; ow < first; ow++) {
-                    scalar(y, argmax, x, xBase, inW, h0, h1, winW, oh, ow, o + ow, winH, max, countIncludePad);
-                }
-                for (; ow < last; ow += L) { // the last vector of a row is masked (NOTE: a scalar tail mispredicts)
-                    VectorMask<Float> m = S.indexInRange(ow, last);
-                    int col0 = ow * stride - pad;
-                    if (xBase + (h1 - 1) * inW + col0 + kernel - 1 + stride * (L - 1) >= x.length) {
-                        break; // the very end of x: the rest by the scalar walk
-                    }
-                    if (max) {
-                        FloatVector best = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-                        IntVector at = IntVector.zero(SI).add(xBase + h0 * inW + col0).add(laneCols);
-                        for (int h = h0; h < h1; h++) {
-                            int row = xBase + h * inW + col0;
-                            for (int kj = 0; kj < kernel; kj++) {
-                                FloatVector v = strided(x, row + kj, stride, map);
-                                VectorMask<Float> take = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
-                                best = best.blend(v, take);
-                                at = at.blend(laneCols.add(row + kj), take.cast(SI));
-                            }
-                        }
-                        best.intoArray(y, o + ow, m);
-                        at.intoArray(argmax, o + ow, m.cast(SI));
-                    } else {
-                        FloatVector sum = FloatVector.zero(S);
-                        for (int h = h0; h < h1; h++) {
-                            int row = xBase + h * inW + col0;
-                            for (int kj = 0; kj < kernel; kj++) {
-                                sum = sum.add(strided(x, row + kj, stride, map));
-                            }
-                        }
-                        int count = (countIncludePad ? winH[3 * oh + 2] : h1 - h0) * kernel;
-                        sum.div((float) count).intoArray(y, o + ow, m);
-                    }
-                }
-                for (ow = Math.min(ow, last); ow < outW; ow++) {
-                    scalar(y, argmax, x, xBase, inW, h0, h1, winW, oh, ow, o + ow, winH, max, countIncludePad);
+                // NOTE: one method per pooling kind: a lambda holding both grows past what C2 inlines,
+                // and a Vector API call left out of line boxes its vectors (3× slower)
+                if (max) {
+                    row.max(y, argmax, nc * inPlane, oh, nc * outPlane + oh * outW);
+                } else {
+                    row.mean(y, nc * inPlane, oh, nc * outPlane + oh * outW);
                 }
             }
         });
         return true;
+    }
+
+    /** One output row of {@link #forward2d}: its inputs, windows and vector layout. */
+    private record Row(float[] x, int inW, int[] winW, int[] winH, int first, int last, int kernel, int stride, int pad,
+                       int[] map, LeftEdge edge, boolean countIncludePad) {
+        void max(float[] y, int[] argmax, int xBase, int oh, int o) {
+            int h0 = winH[3 * oh];
+            int h1 = winH[3 * oh + 1];
+            int outW = winW.length / 3;
+            int ow = 0;
+            if (edge != null && edgeFits(xBase, h0, h1)) { // the windows cut by the left padding, in one vector
+                ow = edge.max(y, argmax, x, xBase, inW, h0, h1, o);
+            }
+            for (; ow < first; ow++) {
+                scalar(y, argmax, x, xBase, inW, h0, h1, winW, oh, ow, o + ow, winH, true, countIncludePad);
+            }
+            IntVector laneCols = IntVector.fromArray(SI, map, 0);
+            for (; ow < last; ow += L) { // the last vector of a row is masked (NOTE: a scalar tail mispredicts)
+                VectorMask<Float> m = S.indexInRange(ow, last);
+                int col0 = ow * stride - pad;
+                if (xBase + (h1 - 1) * inW + col0 + kernel - 1 + stride * (L - 1) >= x.length) {
+                    break; // the very end of x: the rest by the scalar walk
+                }
+                FloatVector best = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+                IntVector at = laneCols.add(xBase + h0 * inW + col0);
+                for (int h = h0; h < h1; h++) {
+                    int row = xBase + h * inW + col0;
+                    for (int kj = 0; kj < kernel; kj++) {
+                        FloatVector v = strided(x, row + kj, stride, map);
+                        VectorMask<Float> take = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
+                        best = best.blend(v, take);
+                        at = at.blend(laneCols.add(row + kj), take.cast(SI));
+                    }
+                }
+                best.intoArray(y, o + ow, m);
+                at.intoArray(argmax, o + ow, m.cast(SI));
+            }
+            for (ow = Math.min(ow, last); ow < outW; ow++) {
+                scalar(y, argmax, x, xBase, inW, h0, h1, winW, oh, ow, o + ow, winH, true, countIncludePad);
+            }
+        }
+
+        void mean(float[] y, int xBase, int oh, int o) {
+            int h0 = winH[3 * oh];
+            int h1 = winH[3 * oh + 1];
+            int outW = winW.length / 3;
+            int hCount = countIncludePad ? winH[3 * oh + 2] : h1 - h0;
+            int ow = 0;
+            if (edge != null && edgeFits(xBase, h0, h1)) {
+                ow = edge.mean(y, x, xBase, inW, h0, h1, o, hCount);
+            }
+            for (; ow < first; ow++) {
+                scalar(y, null, x, xBase, inW, h0, h1, winW, oh, ow, o + ow, winH, false, countIncludePad);
+            }
+            for (; ow < last; ow += L) {
+                VectorMask<Float> m = S.indexInRange(ow, last);
+                int col0 = ow * stride - pad;
+                if (xBase + (h1 - 1) * inW + col0 + kernel - 1 + stride * (L - 1) >= x.length) {
+                    break;
+                }
+                FloatVector sum = FloatVector.zero(S);
+                for (int h = h0; h < h1; h++) {
+                    int row = xBase + h * inW + col0;
+                    for (int kj = 0; kj < kernel; kj++) {
+                        sum = sum.add(strided(x, row + kj, stride, map));
+                    }
+                }
+                sum.div((float) (hCount * kernel)).intoArray(y, o + ow, m);
+            }
+            for (ow = Math.min(ow, last); ow < outW; ow++) {
+                scalar(y, null, x, xBase, inW, h0, h1, winW, oh, ow, o + ow, winH, false, countIncludePad);
+            }
+        }
+
+        /** Whether the left-edge vector's loads stay inside x (they start p columns left of the row). */
+        private boolean edgeFits(int xBase, int h0, int h1) {
+            return xBase + h0 * inW - pad >= 0 && xBase + (h1 - 1) * inW - pad + kernel - 1 + stride * (L - 1) < x.length;
+        }
+    }
+
+    /**
+     * The first L outputs of a row when the first of them are cut by the left padding: each
+     * window tap is the usual strided load from column j·s − p + kj, which for the cut lanes lies
+     * left of the row (in the row above); those lanes are masked out (max: never taken; mean: not
+     * added). So the row's edge does not fall to the scalar walk, whose branches mispredict on
+     * random data. The same visiting order and rules as the walk. Not for the first row of x
+     * (nothing lies left of it): the caller checks {@code row − p ≥ 0}.
+     */
+    private record LeftEdge(int k, int stride, int pad, int lanes, int[] map, int[] firstCol, float[] widthCount) {
+        /** Null when the cut windows are not just left-cut ones within the first vector. */
+        static LeftEdge of(int[] winW, int first, int last, int k, int stride, int pad, boolean countIncludePad, int[] map) {
+            if (first == 0 || first >= L || last <= first) {
+                return null;
+            }
+            for (int j = 0; j < first; j++) {
+                if (winW[3 * j + 1] != j * stride - pad + k) {
+                    return null; // also cut on the right: a row narrower than a window
+                }
+            }
+            int lanes = Math.min(L, last);
+            int[] firstCol = new int[L];
+            float[] widthCount = new float[L];
+            for (int j = 0; j < L; j++) {
+                firstCol[j] = j < lanes ? winW[3 * j] : 0;
+                widthCount[j] = j < lanes ? (countIncludePad ? winW[3 * j + 2] : winW[3 * j + 1] - winW[3 * j]) : 1;
+            }
+            return new LeftEdge(k, stride, pad, lanes, map, firstCol, widthCount);
+        }
+
+        int max(float[] y, int[] argmax, float[] x, int xBase, int inW, int h0, int h1, int o) {
+            VectorMask<Float> m = S.indexInRange(0, lanes);
+            IntVector laneCols = IntVector.fromArray(SI, map, 0);
+            FloatVector best = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            IntVector at = IntVector.fromArray(SI, firstCol, 0).add(xBase + h0 * inW);
+            for (int h = h0; h < h1; h++) {
+                int row = xBase + h * inW - pad;
+                for (int kj = 0; kj < k; kj++) {
+                    VectorMask<Float> ok = laneCols.compare(VectorOperators.GE, pad - kj).cast(S);
+                    FloatVector v = strided(x, row + kj, stride, map);
+                    VectorMask<Float> take = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN)).and(ok);
+                    best = best.blend(v, take);
+                    at = at.blend(laneCols.add(row + kj), take.cast(SI));
+                }
+            }
+            best.intoArray(y, o, m);
+            at.intoArray(argmax, o, m.cast(SI));
+            return lanes;
+        }
+
+        int mean(float[] y, float[] x, int xBase, int inW, int h0, int h1, int o, int hCount) {
+            VectorMask<Float> m = S.indexInRange(0, lanes);
+            IntVector laneCols = IntVector.fromArray(SI, map, 0);
+            FloatVector sum = FloatVector.zero(S);
+            for (int h = h0; h < h1; h++) {
+                int row = xBase + h * inW - pad;
+                for (int kj = 0; kj < k; kj++) {
+                    sum = sum.blend(sum.add(strided(x, row + kj, stride, map)), laneCols.compare(VectorOperators.GE, pad - kj).cast(S));
+                }
+            }
+            FloatVector count = FloatVector.fromArray(S, widthCount, 0).mul((float) hCount);
+            sum.div(count).intoArray(y, o, m);
+            return lanes;
+        }
     }
 
     private static final jdk.incubator.vector.VectorShuffle<Float> DUP_LO = jdk.incubator.vector.VectorShuffle.fromOp(S, j -> j / 2);
