@@ -283,6 +283,11 @@ public final class VecPool {
         });
     }
 
+    /** x[off], x[off + 2], …, x[off + 2(L − 1)]: two loads and a shuffle keeping the even lanes. */
+    private static FloatVector everyOther(float[] x, int off) {
+        return FloatVector.fromArray(S, x, off).rearrange(EVEN, FloatVector.fromArray(S, x, off + L));
+    }
+
     /** Max over the 2×2 windows of rows r0 and r0 + inW for outputs o … ; returns where it stopped. */
     private static int maxRow2x2(float[] y, int[] argmax, float[] x, int r0, int inW, int o, int outW) {
         int r1 = r0 + inW;
@@ -291,25 +296,15 @@ public final class VecPool {
         for (; ow < outW && r1 + 2 * ow + 2 * L + 1 <= x.length; ow += L) { // the row's last vector masked
             VectorMask<Float> m = S.indexInRange(ow, outW);
             int c = 2 * ow;
-            FloatVector a0 = FloatVector.fromArray(S, x, r0 + c);
-            FloatVector a1 = FloatVector.fromArray(S, x, r0 + c + L);
-            FloatVector b0 = FloatVector.fromArray(S, x, r1 + c);
-            FloatVector b1 = FloatVector.fromArray(S, x, r1 + c + L);
-            // the first element starts as the winner (as −∞ then "v > −∞ or NaN" would pick it, or keep its index)
-            FloatVector best = a0.rearrange(EVEN, a1);
+            // the window's first element starts as the winner (as −∞ then "v > −∞ or NaN" would pick it, or keep its index)
+            FloatVector best = everyOther(x, r0 + c);
             IntVector at = twice.add(r0 + c);
-            FloatVector v = FloatVector.fromArray(S, x, r0 + c + 1).rearrange(EVEN, FloatVector.fromArray(S, x, r0 + c + 1 + L));
-            VectorMask<Float> take = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
-            best = best.blend(v, take);
-            at = at.blend(twice.add(r0 + c + 1), take.cast(SI));
-            v = b0.rearrange(EVEN, b1);
-            take = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
-            best = best.blend(v, take);
-            at = at.blend(twice.add(r1 + c), take.cast(SI));
-            v = FloatVector.fromArray(S, x, r1 + c + 1).rearrange(EVEN, FloatVector.fromArray(S, x, r1 + c + 1 + L));
-            take = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
-            best = best.blend(v, take);
-            at = at.blend(twice.add(r1 + c + 1), take.cast(SI));
+            for (int off : new int[] {r0 + c + 1, r1 + c, r1 + c + 1}) { // the rest in row-major order
+                FloatVector v = everyOther(x, off);
+                VectorMask<Float> take = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
+                best = best.blend(v, take);
+                at = at.blend(twice.add(off), take.cast(SI));
+            }
             best.intoArray(y, o + ow, m);
             at.intoArray(argmax, o + ow, m.cast(SI));
         }
@@ -323,16 +318,8 @@ public final class VecPool {
         for (; ow < outW && r1 + 2 * ow + 2 * L + 1 <= x.length; ow += L) { // the row's last vector masked
             VectorMask<Float> m = S.indexInRange(ow, outW);
             int c = 2 * ow;
-            FloatVector a0 = FloatVector.fromArray(S, x, r0 + c);
-            FloatVector a1 = FloatVector.fromArray(S, x, r0 + c + L);
-            FloatVector b0 = FloatVector.fromArray(S, x, r1 + c);
-            FloatVector b1 = FloatVector.fromArray(S, x, r1 + c + L);
-            FloatVector a0o = FloatVector.fromArray(S, x, r0 + c + 1);
-            FloatVector a1o = FloatVector.fromArray(S, x, r0 + c + 1 + L);
-            FloatVector b0o = FloatVector.fromArray(S, x, r1 + c + 1);
-            FloatVector b1o = FloatVector.fromArray(S, x, r1 + c + 1 + L);
-            FloatVector.zero(S).add(a0.rearrange(EVEN, a1)).add(a0o.rearrange(EVEN, a1o))
-                    .add(b0.rearrange(EVEN, b1)).add(b0o.rearrange(EVEN, b1o)).div(4f).intoArray(y, o + ow, m);
+            FloatVector.zero(S).add(everyOther(x, r0 + c)).add(everyOther(x, r0 + c + 1))
+                    .add(everyOther(x, r1 + c)).add(everyOther(x, r1 + c + 1)).div(4f).intoArray(y, o + ow, m);
         }
         return Math.min(ow, outW);
     }
