@@ -69,6 +69,7 @@ public final class VecConv {
         int[] rowOff = rowOffsets(c, k, ph, pw);
         int p = oh * ow;
         int imgLen = c * ph * pw + VecGemm.NR;
+        VecGemm.PackedA wp = VecGemm.packA(false, o, ckk, w, 0, ckk, true); // once for all items
         Parallel.forRange(n, 2L * o * ckk * p, b -> {
             float[][] buf = SHIFTED.get();
             if (buf[0].length < imgLen) {
@@ -80,7 +81,7 @@ public final class VecConv {
             float[] img = buf[0];
             float[] out = buf[1];
             padImage(img, x, b * c * h * wd, c, h, wd, pad, ph, pw);
-            VecGemm.gemm(false, false, o, wide, ckk, w, 0, ckk, img, 0, 0, rowOff, out, 0, wide, false, false);
+            VecGemm.gemm(wp, false, wide, img, 0, 0, rowOff, out, 0, wide, false, false);
             int yOff = b * o * p;
             for (int oc = 0; oc < o; oc++) {
                 float bv = bias == null ? 0f : bias[oc];

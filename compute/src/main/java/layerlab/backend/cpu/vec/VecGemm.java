@@ -39,14 +39,21 @@ public final class VecGemm {
     private static final int KC = 256;
     private static final int MC = 128;
     private static final int NC = 512;
+    /**
+     * With B read in place: deeper blocks (its micro-panel rows overlap in the image, so fewer
+     * distinct lines stay in L1) and wider tiles (no B block to keep in L2; A is packed once per
+     * tile).
+     */
+    private static final int KC_DIRECT = 384;
+    private static final int NC_DIRECT = 4096;
     /** The largest A block read in place (rows × KC floats ≈ 768 KiB, in L2). */
     private static final int MC_DIRECT = 768;
 
     /** bRow for packed B: row p of a panel starts at p·NR. */
-    private static final int[] PACKED_ROWS = new int[KC];
+    private static final int[] PACKED_ROWS = new int[KC_DIRECT];
 
     static {
-        for (int p = 0; p < KC; p++) {
+        for (int p = 0; p < KC_DIRECT; p++) {
             PACKED_ROWS[p] = p * NR;
         }
     }
@@ -91,6 +98,58 @@ public final class VecGemm {
                             float[] a, int aOff, int lda, int[] aRowOff,
                             float[] b, int bOff, int ldb, int[] bRowOff,
                             float[] c, int cOff, int ldc, boolean accumulate, boolean parallel) {
+        gemm(transA, transB, m, n, k, a, aOff, lda, aRowOff, null, b, bOff, ldb, bRowOff, c, cOff, ldc, accumulate, parallel);
+    }
+
+    /** C (m, n) = [C +] A·op(B) with A packed beforehand by {@link #packA} (for many products with one A). */
+    public static void gemm(PackedA pa, boolean transB, int n, float[] b, int bOff, int ldb, int[] bRowOff,
+                            float[] c, int cOff, int ldc, boolean accumulate, boolean parallel) {
+        gemm(false, transB, pa.m, n, pa.k, null, 0, 0, null, pa, b, bOff, ldb, bRowOff, c, cOff, ldc, accumulate, parallel);
+    }
+
+    /** op(A) (m, k) packed once into MR-row panels per depth block, read-only, shared by threads. */
+    public static final class PackedA {
+        final float[] data;
+        final int m;
+        final int k;
+        final int kcb;
+        final int mPad;
+
+        private PackedA(float[] data, int m, int k, int kcb) {
+            this.data = data;
+            this.m = m;
+            this.k = k;
+            this.kcb = kcb;
+            this.mPad = roundUp(m, MR);
+        }
+    }
+
+    /**
+     * Packs op(A) (m, k) for {@link #gemm(PackedA, boolean, int, float[], int, int, int[], float[], int, int, boolean, boolean)}.
+     * {@code bInPlace}: the products will read B in place (a row table with room past the rows),
+     * which takes deeper blocks.
+     */
+    public static PackedA packA(boolean transA, int m, int k, float[] a, int aOff, int lda, boolean bInPlace) {
+        int kcb = depthBlock(k, bInPlace);
+        int mPad = roundUp(m, MR);
+        float[] data = new float[mPad * k];
+        for (int p0 = 0; p0 < k; p0 += kcb) {
+            packA(data, p0 * mPad, a, aOff, lda, transA, 0, m, p0, Math.min(kcb, k - p0));
+        }
+        return new PackedA(data, m, k, kcb);
+    }
+
+    /** Depth blocks of equal size (k = 288 as 288, not 256 + 32: every block pays a C update). */
+    private static int depthBlock(int k, boolean bInPlace) {
+        int kcMax = bInPlace ? KC_DIRECT : KC;
+        int kBlocks = (k + kcMax - 1) / kcMax;
+        return (k + kBlocks - 1) / kBlocks;
+    }
+
+    private static void gemm(boolean transA, boolean transB, int m, int n, int k,
+                             float[] a, int aOff, int lda, int[] aRowOff, PackedA pa,
+                             float[] b, int bOff, int ldb, int[] bRowOff,
+                             float[] c, int cOff, int ldc, boolean accumulate, boolean parallel) {
         if (m <= 0 || n <= 0) {
             return;
         }
@@ -127,18 +186,24 @@ public final class VecGemm {
             mc = m <= 2 * MC ? m : MC; // a small m (a batch of 256) is one block: B is packed once
         }
         int tilesM = (m + mc - 1) / mc;
-        int tilesN = (n + NC - 1) / NC;
+        int ncMax = directB ? NC_DIRECT : NC;
+        int tilesN = (n + ncMax - 1) / ncMax;
+        if (pa == null && !directA && tilesN > 1) { // A is packed once, not once per tile of C
+            pa = packA(transA, m, k, a, aOff, lda, directB);
+        }
+        int kcb = pa != null ? pa.kcb : depthBlock(k, directB);
         boolean dB = directB;
+        PackedA pA = pa;
         if (!parallel || tilesM * tilesN == 1) {
             for (int t = 0; t < tilesM * tilesN; t++) {
-                tile(t / tilesN, t % tilesN, mc, directA, dB, transA, transB, m, n, k, a, aOff, lda, aRowOff,
+                tile(t / tilesN, t % tilesN, mc, ncMax, kcb, directA, dB, transA, transB, m, n, k, a, aOff, lda, aRowOff, pA,
                         b, bOff, ldb, bRowOff, c, cOff, ldc, accumulate);
             }
             return;
         }
-        long work = 2L * mc * Math.min(n, NC) * k;
+        long work = 2L * mc * Math.min(n, ncMax) * k;
         Parallel.forRange(tilesM * tilesN, work, t ->
-                tile(t / tilesN, t % tilesN, mc, directA, dB, transA, transB, m, n, k, a, aOff, lda, aRowOff,
+                tile(t / tilesN, t % tilesN, mc, ncMax, kcb, directA, dB, transA, transB, m, n, k, a, aOff, lda, aRowOff, pA,
                         b, bOff, ldb, bRowOff, c, cOff, ldc, accumulate));
     }
 
@@ -146,29 +211,29 @@ public final class VecGemm {
         return (v + to - 1) / to * to;
     }
 
-    private static void tile(int ti, int tj, int mcMax, boolean directA, boolean directB, boolean transA, boolean transB,
-                             int m, int n, int k, float[] a, int aOff, int lda, int[] aRowOff,
+    private static void tile(int ti, int tj, int mcMax, int ncMax, int kcb, boolean directA, boolean directB, boolean transA, boolean transB,
+                             int m, int n, int k, float[] a, int aOff, int lda, int[] aRowOff, PackedA pa,
                              float[] b, int bOff, int ldb, int[] bRowOff,
                              float[] c, int cOff, int ldc, boolean accumulate) {
         Buffers buf = BUFFERS.get();
         int i0 = ti * mcMax;
         int mc = Math.min(mcMax, m - i0);
-        int j0 = tj * NC;
-        int nc = Math.min(NC, n - j0);
+        int j0 = tj * ncMax;
+        int nc = Math.min(ncMax, n - j0);
         int mPanels = (mc + MR - 1) / MR;
         int nPanels = (nc + NR - 1) / NR;
         if (buf.aRow.length < mPanels * MR) {
             buf.aRow = new int[mPanels * MR];
         }
-        if (!directA && buf.ap.length < mPanels * MR * KC) {
-            buf.ap = new float[mPanels * MR * KC];
+        if (!directA && pa == null && buf.ap.length < mPanels * MR * kcb) {
+            buf.ap = new float[mPanels * MR * kcb];
         }
         int[] aRow = buf.aRow;
-        float[] ap = buf.ap;
+        float[] ap = pa != null ? pa.data : buf.ap;
         float[] bp = buf.bp;
         float[] tmp = buf.tmp;
-        for (int p0 = 0; p0 < k; p0 += KC) {
-            int kc = Math.min(KC, k - p0);
+        for (int p0 = 0; p0 < k; p0 += kcb) {
+            int kc = Math.min(kcb, k - p0);
             if (directA) {
                 for (int i = 0; i < mc; i++) {
                     aRow[i] = aRowOff[i0 + i] + p0;
@@ -176,9 +241,10 @@ public final class VecGemm {
                 for (int i = mc; i < mPanels * MR; i++) {
                     aRow[i] = aRow[mc - 1];
                 }
-            } else {
-                packA(ap, a, aOff, lda, transA, i0, mc, p0, kc);
+            } else if (pa == null) {
+                packA(ap, 0, a, aOff, lda, transA, i0, mc, p0, kc);
             }
+            int aBase = pa != null ? p0 * pa.mPad + i0 * kc : 0;
             float[] bSrc;
             int[] bRow;
             int bi;
@@ -202,7 +268,7 @@ public final class VecGemm {
                     if (directA) {
                         kernelRowsA(a, aRow, ip * MR, bp, bAdd, kc, tmp);
                     } else {
-                        kernel(ap, ip * MR * kc, bSrc, bRow, bi, bAdd, kc, tmp);
+                        kernel(ap, aBase + ip * MR * kc, bSrc, bRow, bi, bAdd, kc, tmp);
                     }
                     if (overwrite) {
                         storeTile(c, cAt, ldc, rows, cols, tmp);
@@ -214,10 +280,10 @@ public final class VecGemm {
         }
     }
 
-    /** ap: MR-row panels, [panel][p][r] = A(i0 + panel·MR + r, p0 + p), zeros past the last row. */
-    private static void packA(float[] ap, float[] a, int aOff, int lda, boolean transA, int i0, int mc, int p0, int kc) {
+    /** ap from apOff: MR-row panels, [panel][p][r] = A(i0 + panel·MR + r, p0 + p), zeros past the last row. */
+    private static void packA(float[] ap, int apOff, float[] a, int aOff, int lda, boolean transA, int i0, int mc, int p0, int kc) {
         for (int ip = 0, panels = (mc + MR - 1) / MR; ip < panels; ip++) {
-            int base = ip * MR * kc;
+            int base = apOff + ip * MR * kc;
             int rows = Math.min(MR, mc - ip * MR);
             int row0 = i0 + ip * MR;
             if (transA) { // A stored (k, m): the MR values of one p are contiguous
