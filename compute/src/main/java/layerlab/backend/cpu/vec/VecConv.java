@@ -1,5 +1,7 @@
 package layerlab.backend.cpu.vec;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 import layerlab.backend.cpu.Parallel;
 
 /**
@@ -13,6 +15,9 @@ import layerlab.backend.cpu.Parallel;
  */
 public final class VecConv {
     private VecConv() {}
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
 
     private static final ThreadLocal<float[][]> COL = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
@@ -120,7 +125,7 @@ public final class VecConv {
         int pw = ow + k - 1;
         int ph = oh + k;
         int wide = oh * pw;
-        int imgLen = c * ph * pw;
+        int imgLen = c * ph * pw + VecGemm.NR;
         int[] rowOff = rowOffsets(c, k, ph, pw);
         int groups = Math.min(n, DW_GROUPS);
         int total = o * ckk;
@@ -190,17 +195,37 @@ public final class VecConv {
      * c·PH·PW + NR floats.
      */
     private static void padImage(float[] img, float[] x, int xOff, int c, int h, int wd, int pad, int ph, int pw) {
-        java.util.Arrays.fill(img, 0, Math.min(img.length, c * ph * pw + VecGemm.NR), 0f);
         int len = Math.min(wd, pw - pad);
-        for (int ci = 0; ci < c; ci++) {
-            for (int iy = 0; iy < h; iy++) {
-                int py = iy + pad; // padded row of input row iy
-                if (py >= ph) {
-                    break;
+        int rows = Math.min(h, ph - pad); // input rows that land inside the padded image
+        for (int ci = 0; ci < c; ci++) { // only the border is zeroed, the rest is written once
+            int base = ci * ph * pw;
+            java.util.Arrays.fill(img, base, base + pad * pw, 0f);
+            for (int iy = 0; iy < rows; iy++) {
+                int at = base + (iy + pad) * pw;
+                for (int j = 0; j < pad; j++) {
+                    img[at + j] = 0f;
                 }
-                System.arraycopy(x, xOff + (ci * h + iy) * wd, img, ci * ph * pw + py * pw + pad, len);
+                int src = xOff + (ci * h + iy) * wd;
+                int j = 0;
+                for (; j + L <= len; j += L) {
+                    FloatVector.fromArray(S, x, src + j).intoArray(img, at + pad + j);
+                }
+                if (j < len && src + j + L <= x.length && at + pad + j + L <= img.length) {
+                    // a whole last vector: the floats past the row land in places written after it
+                    // (the right padding below, the next row, the bottom rows or the spare floats)
+                    FloatVector.fromArray(S, x, src + j).intoArray(img, at + pad + j);
+                } else {
+                    for (; j < len; j++) {
+                        img[at + pad + j] = x[src + j];
+                    }
+                }
+                for (int z = pad + len; z < pw; z++) {
+                    img[at + z] = 0f;
+                }
             }
+            java.util.Arrays.fill(img, base + (rows + pad) * pw, base + ph * pw, 0f);
         }
+        java.util.Arrays.fill(img, c * ph * pw, Math.min(img.length, c * ph * pw + VecGemm.NR), 0f);
     }
 
     private static final ThreadLocal<float[][]> SHIFTED = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
