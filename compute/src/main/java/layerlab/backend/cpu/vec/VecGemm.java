@@ -2,6 +2,7 @@ package layerlab.backend.cpu.vec;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import java.util.function.IntConsumer;
 import layerlab.backend.cpu.Parallel;
 
 /**
@@ -130,11 +131,29 @@ public final class VecGemm {
      * which takes deeper blocks.
      */
     public static PackedA packA(boolean transA, int m, int k, float[] a, int aOff, int lda, boolean bInPlace) {
+        return packA(transA, m, k, a, aOff, lda, bInPlace, false);
+    }
+
+    /** The same, packed by {@link Parallel}'s threads when {@code parallel} (blocks of 64 rows × one depth block). */
+    private static PackedA packA(boolean transA, int m, int k, float[] a, int aOff, int lda, boolean bInPlace, boolean parallel) {
         int kcb = depthBlock(k, bInPlace);
         int mPad = roundUp(m, MR);
         float[] data = new float[mPad * k];
-        for (int p0 = 0; p0 < k; p0 += kcb) {
-            packA(data, p0 * mPad, a, aOff, lda, transA, 0, m, p0, Math.min(kcb, k - p0));
+        int kBlocks = (k + kcb - 1) / kcb;
+        int rowBlock = 8 * MR;
+        int mBlocks = (m + rowBlock - 1) / rowBlock;
+        IntConsumer pack = t -> {
+            int p0 = t / mBlocks * kcb;
+            int i0 = t % mBlocks * rowBlock;
+            int kc = Math.min(kcb, k - p0);
+            packA(data, p0 * mPad + i0 * kc, a, aOff, lda, transA, i0, Math.min(rowBlock, m - i0), p0, kc);
+        };
+        if (parallel) {
+            Parallel.forRange(kBlocks * mBlocks, (long) rowBlock * kcb, pack);
+        } else {
+            for (int t = 0; t < kBlocks * mBlocks; t++) {
+                pack.accept(t);
+            }
         }
         return new PackedA(data, m, k, kcb);
     }
@@ -189,7 +208,7 @@ public final class VecGemm {
         int ncMax = directB ? NC_DIRECT : NC;
         int tilesN = (n + ncMax - 1) / ncMax;
         if (pa == null && !directA && tilesN > 1) { // A is packed once, not once per tile of C
-            pa = packA(transA, m, k, a, aOff, lda, directB);
+            pa = packA(transA, m, k, a, aOff, lda, directB, parallel);
         }
         int kcb = pa != null ? pa.kcb : depthBlock(k, directB);
         boolean dB = directB;
