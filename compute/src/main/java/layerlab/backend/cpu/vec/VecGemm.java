@@ -278,10 +278,12 @@ public final class VecGemm {
                 packB(bp, b, bOff, ldb, bRowOff, transB, p0, kc, j0, nc);
             }
             boolean overwrite = p0 == 0 && !accumulate;
+            // a last panel of one row (m = 1, or m = 9 …) runs its own kernel: one row of four B panels
+            int fullPanels = mc - (mPanels - 1) * MR == 1 ? mPanels - 1 : mPanels;
             for (int jp = 0; jp < nPanels; jp++) {
                 int cols = Math.min(NR, nc - jp * NR);
                 int bAdd = directB ? j0 + jp * NR : jp * NR * kc;
-                for (int ip = 0; ip < mPanels; ip++) {
+                for (int ip = 0; ip < fullPanels; ip++) {
                     int rows = Math.min(MR, mc - ip * MR);
                     int cAt = cOff + (i0 + ip * MR) * ldc + j0 + jp * NR;
                     if (directA) {
@@ -296,7 +298,70 @@ public final class VecGemm {
                     }
                 }
             }
+            if (fullPanels < mPanels) {
+                int ip = mPanels - 1;
+                int cRow = cOff + (i0 + ip * MR) * ldc + j0;
+                float[] bS = directA ? bp : bSrc;
+                int[] bR = directA ? PACKED_ROWS : bRow;
+                int bI = directA ? 0 : bi;
+                for (int jp = 0; jp < nPanels; jp += 4) {
+                    int q1 = Math.min(jp + 1, nPanels - 1); // past the last panel: the last again (discarded)
+                    int q2 = Math.min(jp + 2, nPanels - 1);
+                    int q3 = Math.min(jp + 3, nPanels - 1);
+                    int step = directB && !directA ? NR : NR * kc;
+                    int add0 = directB && !directA ? j0 : 0;
+                    if (directA) {
+                        kernelRow1(a, aRow[ip * MR], 1, bS, bR, bI, add0 + jp * step, add0 + q1 * step, add0 + q2 * step, add0 + q3 * step, kc, tmp);
+                    } else {
+                        kernelRow1(ap, aBase + ip * MR * kc, MR, bS, bR, bI, add0 + jp * step, add0 + q1 * step, add0 + q2 * step, add0 + q3 * step, kc, tmp);
+                    }
+                    for (int q = jp; q < Math.min(jp + 4, nPanels); q++) {
+                        int cols = Math.min(NR, nc - q * NR);
+                        int at = cRow + q * NR;
+                        int t = (q - jp) * NR;
+                        if (overwrite) {
+                            System.arraycopy(tmp, t, c, at, cols);
+                        } else {
+                            for (int j = 0; j < cols; j++) {
+                                c[at + j] += tmp[t + j];
+                            }
+                        }
+                    }
+                }
+            }
         }
+    }
+
+    /**
+     * One row of C against four B panels: tmp[q·NR + j] = Σ_p A(p) · B_q(p, j) with
+     * A(p) = a[aBase + p·aStride] and B_q(p, j) = b[bRow[bi + p] + bAdd_q + j]. For a product
+     * with one row (or a last panel of one row), the MR-row kernel would spend 7/8 of its FMAs
+     * on padding.
+     */
+    private static void kernelRow1(float[] a, int aBase, int aStride, float[] b, int[] bRow, int bi,
+                                   int bAdd0, int bAdd1, int bAdd2, int bAdd3, int kc, float[] tmp) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        for (int p = 0; p < kc; p++) {
+            int r = bRow[bi + p];
+            FloatVector x = FloatVector.broadcast(S, a[aBase + p * aStride]);
+            c00 = x.fma(FloatVector.fromArray(S, b, r + bAdd0), c00);
+            c01 = x.fma(FloatVector.fromArray(S, b, r + bAdd0 + L), c01);
+            c10 = x.fma(FloatVector.fromArray(S, b, r + bAdd1), c10);
+            c11 = x.fma(FloatVector.fromArray(S, b, r + bAdd1 + L), c11);
+            c20 = x.fma(FloatVector.fromArray(S, b, r + bAdd2), c20);
+            c21 = x.fma(FloatVector.fromArray(S, b, r + bAdd2 + L), c21);
+            c30 = x.fma(FloatVector.fromArray(S, b, r + bAdd3), c30);
+            c31 = x.fma(FloatVector.fromArray(S, b, r + bAdd3 + L), c31);
+        }
+        c00.intoArray(tmp, 0);
+        c01.intoArray(tmp, L);
+        c10.intoArray(tmp, NR);
+        c11.intoArray(tmp, NR + L);
+        c20.intoArray(tmp, 2 * NR);
+        c21.intoArray(tmp, 2 * NR + L);
+        c30.intoArray(tmp, 3 * NR);
+        c31.intoArray(tmp, 3 * NR + L);
     }
 
     /** ap from apOff: MR-row panels, [panel][p][r] = A(i0 + panel·MR + r, p0 + p), zeros past the last row. */
