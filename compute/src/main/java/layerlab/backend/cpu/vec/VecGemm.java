@@ -40,6 +40,8 @@ public final class VecGemm {
     private static final int KC = 256;
     private static final int MC = 128;
     private static final int NC = 512;
+    /** Packed A block budget (floats, ≈ 384 KiB of L2). */
+    private static final int A_BLOCK_FLOATS = 96 * 1024;
     /**
      * With B read in place: deeper blocks (its micro-panel rows overlap in the image, so fewer
      * distinct lines stay in L1) and wider tiles (no B block to keep in L2; A is packed once per
@@ -202,7 +204,11 @@ public final class VecGemm {
         if (directA) {
             mc = m <= MC_DIRECT ? m : MC_DIRECT / 2;
         } else {
-            mc = m <= 2 * MC ? m : MC; // a small m (a batch of 256) is one block: B is packed once
+            // a small m (a batch of 256) is one block: B is packed once; with a shallow k (a batch
+            // of 256 as the depth) taller blocks of A still fit L2 beside B, and B is packed fewer times
+            int kcEst = Math.min(k, KC);
+            int mcL2 = Math.max(MC, A_BLOCK_FLOATS / kcEst / MR * MR);
+            mc = m <= 2 * MC ? m : Math.min(m, mcL2);
         }
         int tilesM = (m + mc - 1) / mc;
         int ncMax = directB ? NC_DIRECT : NC;
