@@ -27,7 +27,9 @@ class SimdConvParityTest {
 
     @ParameterizedTest(name = "n={0} c={1} hw={2}x{3} o={4} k={5} s={6} p={7}")
     @CsvSource({"2,3,7,9,5,3,1,1", "3,4,8,8,6,3,2,1", "2,2,5,6,3,1,1,0", "1,3,9,7,4,5,2,2", "4,8,12,12,16,3,1,1", "1,1,3,3,1,3,3,0",
-                "2,3,9,11,4,5,1,2", "2,3,9,11,4,5,1,0", "1,2,6,5,3,3,1,0", "2,3,6,7,2,2,1,1"})
+                "2,3,9,11,4,5,1,2", "2,3,9,11,4,5,1,0", "1,2,6,5,3,3,1,0", "2,3,6,7,2,2,1,1",
+                // batch groups of several items, depth in several blocks, rows of A past one block, two column panels
+                "19,48,20,20,40,3,1,1", "9,96,6,6,12,3,1,1", "9,64,14,14,64,3,1,1", "3,1,28,28,32,3,1,1"})
     void forwardAndBackwardMatchTheScalarLoops(int n, int c, int h, int w, int o, int k, int s, int p) {
         int oh = (h + 2 * p - k) / s + 1;
         int ow = (w + 2 * p - k) / s + 1;

@@ -1,5 +1,7 @@
 package layerlab.backend.cpu.vec;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 import layerlab.backend.cpu.Parallel;
 
 /**
@@ -13,6 +15,9 @@ import layerlab.backend.cpu.Parallel;
  */
 public final class VecConv {
     private VecConv() {}
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
 
     private static final ThreadLocal<float[][]> COL = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
@@ -66,38 +71,22 @@ public final class VecConv {
         int pw = ow + k - 1;
         int ph = oh + k; // one spare row: the junk columns of the last output row read past the image
         int wide = oh * pw;
-        int[] rowOff = new int[ckk];
-        for (int ci = 0; ci < c; ci++) {
-            for (int ki = 0; ki < k; ki++) {
-                for (int kj = 0; kj < k; kj++) {
-                    rowOff[(ci * k + ki) * k + kj] = ci * ph * pw + ki * pw + kj;
-                }
-            }
-        }
+        int[] rowOff = rowOffsets(c, k, ph, pw);
         int p = oh * ow;
+        int imgLen = c * ph * pw + VecGemm.NR;
+        VecGemm.PackedA wp = VecGemm.packA(false, o, ckk, w, 0, ckk, true); // once for all items
         Parallel.forRange(n, 2L * o * ckk * p, b -> {
             float[][] buf = SHIFTED.get();
-            if (buf[0].length < c * ph * pw) {
-                buf[0] = new float[c * ph * pw];
+            if (buf[0].length < imgLen) {
+                buf[0] = new float[imgLen];
             }
             if (buf[1].length < o * wide) {
                 buf[1] = new float[o * wide];
             }
             float[] img = buf[0];
             float[] out = buf[1];
-            java.util.Arrays.fill(img, 0, c * ph * pw, 0f);
-            int xOff = b * c * h * wd;
-            for (int ci = 0; ci < c; ci++) {
-                for (int iy = 0; iy < h; iy++) {
-                    int py = iy + pad; // padded row of input row iy
-                    if (py >= ph) {
-                        break;
-                    }
-                    int len = Math.min(wd, pw - pad);
-                    System.arraycopy(x, xOff + (ci * h + iy) * wd, img, ci * ph * pw + py * pw + pad, len);
-                }
-            }
-            VecGemm.gemm(false, false, o, wide, ckk, w, 0, ckk, img, 0, 0, rowOff, out, 0, wide, false, false);
+            padImage(img, x, b * c * h * wd, c, h, wd, pad, ph, pw);
+            VecGemm.gemm(wp, false, wide, img, 0, 0, rowOff, out, 0, wide, false, false);
             int yOff = b * o * p;
             for (int oc = 0; oc < o; oc++) {
                 float bv = bias == null ? 0f : bias[oc];
@@ -108,11 +97,17 @@ public final class VecConv {
         });
     }
 
+    /** Batch groups of the stride-1 dW: a fixed count, so the sum does not depend on the thread count. */
+    private static final int DW_GROUPS = 8;
+
     /**
-     * Stride-1 backward without im2col. dW_b = dy[b] · colᵀ with col read from x[b]'s padded image
-     * through the row-offset table (dy[b] laid out with PW columns per row, the junk ones zero).
-     * dx is itself a stride-1 convolution: of dy padded by k − 1 − pad with the flipped, transposed
-     * filters Wf[ci][o][a][b] = W[o][ci][k−1−a][k−1−b], so {@link #forwardShifted} computes it.
+     * Stride-1 backward without im2col. dWᵀ (C·k·k, O) = Σ_b col_b · dy[b]ᵀ, with col_b read in
+     * place from x[b]'s padded image through the row-offset table (the GEMM's A, never copied)
+     * and dy[b] laid out with PW columns per row (the junk ones zero) as its B. The batch is cut
+     * into a fixed number of groups; each group accumulates its items into its own dWᵀ, and the
+     * groups are summed into dW in a fixed order. dx is itself a stride-1 convolution: of dy
+     * padded by k − 1 − pad with the flipped, transposed filters
+     * Wf[ci][o][a][b] = W[o][ci][k−1−a][k−1−b], so {@link #forwardShifted} computes it.
      */
     private static void backwardShifted(float[] dx, float[] dw, float[] dbias, float[] dy, float[] x, float[] w,
                                         int n, int c, int h, int wd, int o, int k, int pad, int oh, int ow) {
@@ -130,48 +125,42 @@ public final class VecConv {
         int pw = ow + k - 1;
         int ph = oh + k;
         int wide = oh * pw;
-        int[] rowOff = new int[ckk];
-        for (int ci = 0; ci < c; ci++) {
-            for (int ki = 0; ki < k; ki++) {
-                for (int kj = 0; kj < k; kj++) {
-                    rowOff[(ci * k + ki) * k + kj] = ci * ph * pw + ki * pw + kj;
-                }
-            }
-        }
-        float[] dwPart = new float[n * o * ckk]; // (N, O, C·k·k): each item's dW, summed in a fixed order below
-        Parallel.forRange(n, 2L * o * ckk * p, b -> {
+        int imgLen = c * ph * pw + VecGemm.NR;
+        int[] rowOff = rowOffsets(c, k, ph, pw);
+        int groups = Math.min(n, DW_GROUPS);
+        int total = o * ckk;
+        float[] dwT = new float[groups * total]; // per group: dWᵀ (C·k·k, O)
+        Parallel.forRange(groups, 2L * total * wide * ((n + groups - 1) / groups), g -> {
             float[][] buf = SHIFTED.get();
-            if (buf[0].length < c * ph * pw) {
-                buf[0] = new float[c * ph * pw];
+            if (buf[0].length < imgLen) {
+                buf[0] = new float[imgLen];
             }
             if (buf[1].length < o * wide) {
                 buf[1] = new float[o * wide];
             }
             float[] img = buf[0];
             float[] dyWide = buf[1];
-            java.util.Arrays.fill(img, 0, c * ph * pw, 0f);
-            int xOff = b * c * h * wd;
-            for (int ci = 0; ci < c; ci++) {
-                for (int iy = 0; iy < h; iy++) {
-                    System.arraycopy(x, xOff + (ci * h + iy) * wd, img, ci * ph * pw + (iy + pad) * pw + pad, wd);
+            int b0 = g * n / groups;
+            int b1 = (g + 1) * n / groups;
+            for (int b = b0; b < b1; b++) {
+                padImage(img, x, b * c * h * wd, c, h, wd, pad, ph, pw);
+                java.util.Arrays.fill(dyWide, 0, o * wide, 0f);
+                for (int oc = 0; oc < o; oc++) {
+                    for (int oy = 0; oy < oh; oy++) {
+                        System.arraycopy(dy, ((b * o + oc) * oh + oy) * ow, dyWide, oc * wide + oy * pw, ow);
+                    }
                 }
+                VecGemm.gemm(false, true, ckk, o, wide, img, 0, 0, rowOff, dyWide, 0, wide, null,
+                        dwT, g * total, o, b > b0, false);
             }
-            java.util.Arrays.fill(dyWide, 0, o * wide, 0f);
-            for (int oc = 0; oc < o; oc++) {
-                for (int oy = 0; oy < oh; oy++) {
-                    System.arraycopy(dy, ((b * o + oc) * oh + oy) * ow, dyWide, oc * wide + oy * pw, ow);
-                }
-            }
-            VecGemm.gemm(false, true, o, ckk, wide, dyWide, 0, wide, img, 0, 0, rowOff, dwPart, b * o * ckk, ckk, false, false);
         });
-        int total = o * ckk;
-        Parallel.forRange((total + 4095) / 4096, 4096L * n, t -> {
-            for (int i = t * 4096, end = Math.min(total, i + 4096); i < end; i++) {
+        Parallel.forRange(o, (long) ckk * groups, oc -> {
+            for (int i = 0; i < ckk; i++) {
                 float sum = 0f;
-                for (int b = 0; b < n; b++) {
-                    sum += dwPart[b * total + i];
+                for (int g = 0; g < groups; g++) {
+                    sum += dwT[g * total + i * o + oc];
                 }
-                dw[i] += sum;
+                dw[oc * ckk + i] += sum;
             }
         });
         float[] flipped = new float[w.length]; // Wf (C, O, k, k)
@@ -185,6 +174,58 @@ public final class VecConv {
             }
         }
         forwardShifted(dx, dy, flipped, null, n, o, oh, ow, c, k, k - 1 - pad, h, wd);
+    }
+
+    /** Row (ci, ki, kj) of im2col starts at ci·PH·PW + ki·PW + kj in the padded image. */
+    private static int[] rowOffsets(int c, int k, int ph, int pw) {
+        int[] rowOff = new int[c * k * k];
+        for (int ci = 0; ci < c; ci++) {
+            for (int ki = 0; ki < k; ki++) {
+                for (int kj = 0; kj < k; kj++) {
+                    rowOff[(ci * k + ki) * k + kj] = ci * ph * pw + ki * pw + kj;
+                }
+            }
+        }
+        return rowOff;
+    }
+
+    /**
+     * img (C, PH, PW) = x[b] (C, H, W) at (pad, pad), zeros around, and NR spare zero floats
+     * past the end (the GEMM reads B rows in place, a full micro-panel wide); img holds at least
+     * c·PH·PW + NR floats.
+     */
+    private static void padImage(float[] img, float[] x, int xOff, int c, int h, int wd, int pad, int ph, int pw) {
+        int len = Math.min(wd, pw - pad);
+        int rows = Math.min(h, ph - pad); // input rows that land inside the padded image
+        for (int ci = 0; ci < c; ci++) { // only the border is zeroed, the rest is written once
+            int base = ci * ph * pw;
+            java.util.Arrays.fill(img, base, base + pad * pw, 0f);
+            for (int iy = 0; iy < rows; iy++) {
+                int at = base + (iy + pad) * pw;
+                for (int j = 0; j < pad; j++) {
+                    img[at + j] = 0f;
+                }
+                int src = xOff + (ci * h + iy) * wd;
+                int j = 0;
+                for (; j + L <= len; j += L) {
+                    FloatVector.fromArray(S, x, src + j).intoArray(img, at + pad + j);
+                }
+                if (j < len && src + j + L <= x.length && at + pad + j + L <= img.length) {
+                    // a whole last vector: the floats past the row land in places written after it
+                    // (the right padding below, the next row, the bottom rows or the spare floats)
+                    FloatVector.fromArray(S, x, src + j).intoArray(img, at + pad + j);
+                } else {
+                    for (; j < len; j++) {
+                        img[at + pad + j] = x[src + j];
+                    }
+                }
+                for (int z = pad + len; z < pw; z++) {
+                    img[at + z] = 0f;
+                }
+            }
+            java.util.Arrays.fill(img, base + (rows + pad) * pw, base + ph * pw, 0f);
+        }
+        java.util.Arrays.fill(img, c * ph * pw, Math.min(img.length, c * ph * pw + VecGemm.NR), 0f);
     }
 
     private static final ThreadLocal<float[][]> SHIFTED = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
