@@ -338,13 +338,13 @@ public final class Simd {
         return false;
     }
 
-    /** PoolKernels.backward for 2×2 windows, stride 2, no padding (T = 1), max and mean. */
+    /** PoolKernels.backward for average pooling with 2×2 windows, stride 2, no padding (T = 1). */
     public static boolean poolBackward(float[] dx, float[] dy, int[] argmax, int planes, int inT, int inH, int inW,
                                        int[] winT, int[] winH, int[] winW, boolean max, boolean countIncludePad) {
-        if (!enabled || inT != 1 || winT.length != 3 || !VecPool.supported() || !VecPool.is2x2(winH, winW)) {
+        if (!enabled || max || inT != 1 || winT.length != 3 || !VecPool.supported() || !VecPool.is2x2(winH, winW)) {
             return false;
         }
-        VecPool.backward2x2(dx, dy, argmax, planes, inH, inW, winH, winW, max);
+        VecPool.avgBackward2x2(dx, dy, planes, inH, inW, winH, winW);
         return true;
     }
 

@@ -239,8 +239,6 @@ public final class VecPool {
 
     private static final jdk.incubator.vector.VectorShuffle<Float> DUP_LO = jdk.incubator.vector.VectorShuffle.fromOp(S, j -> j / 2);
     private static final jdk.incubator.vector.VectorShuffle<Float> DUP_HI = jdk.incubator.vector.VectorShuffle.fromOp(S, j -> L / 2 + j / 2);
-    private static final jdk.incubator.vector.VectorShuffle<Integer> IDUP_LO = jdk.incubator.vector.VectorShuffle.fromOp(SI, j -> j / 2);
-    private static final jdk.incubator.vector.VectorShuffle<Integer> IDUP_HI = jdk.incubator.vector.VectorShuffle.fromOp(SI, j -> SI.length() / 2 + j / 2);
 
     /** Whether the window tables are 2×2 windows with stride 2 and no padding: window o covers [2o, 2o + 2). */
     public static boolean is2x2(int[] winH, int[] winW) {
@@ -325,14 +323,14 @@ public final class VecPool {
     }
 
     /**
-     * Backward of {@link #forward2x2}, overwriting dx: each input is under at most one window, so
-     * dx is dy routed to the winner (max: dx[i] = dy[o] if argmax[o] = i, else 0) or dy/4 (mean),
-     * and 0 under no window (the last row or column of an odd size). L outputs of a row give
-     * 2L inputs of each row: dy (and argmax) repeated in pairs by two shuffles. The same float
-     * values as PoolKernels.backward adding into zeros.
+     * Average pooling backward for {@link #forward2x2}'s windows, overwriting dx: each input is
+     * under at most one window, so dx is dy/4 below each window and 0 under none (the last row or
+     * column of an odd size). L outputs of a row give 2L inputs of each of the two rows: dy/4
+     * repeated in pairs by two shuffles. The same floats as PoolKernels.backward adding into
+     * zeros. (Max pooling's backward stays the scalar loop: zeroing a plane in cache and storing
+     * dy at the winners measured twice as fast as a vector gather that writes every dx.)
      */
-    public static void backward2x2(float[] dx, float[] dy, int[] argmax, int planes, int inH, int inW,
-                                   int[] winH, int[] winW, boolean max) {
+    public static void avgBackward2x2(float[] dx, float[] dy, int planes, int inH, int inW, int[] winH, int[] winW) {
         int outH = winH.length / 3;
         int outW = winW.length / 3;
         int inPlane = inH * inW;
@@ -340,13 +338,7 @@ public final class VecPool {
         Parallel.forRange(planes, 4L * inPlane, nc -> {
             int xBase = nc * inPlane;
             for (int oh = 0; oh < outH; oh++) {
-                int o = nc * outPlane + oh * outW;
-                int at = xBase + 2 * oh * inW;
-                if (max) {
-                    maxBackRow2x2(dx, dy, argmax, at, inW, o, outW);
-                } else {
-                    avgBackRow2x2(dx, dy, at, inW, o, outW);
-                }
+                avgBackRow2x2(dx, dy, xBase + 2 * oh * inW, inW, nc * outPlane + oh * outW, outW);
                 for (int h = 2 * oh; h < 2 * oh + 2; h++) {
                     for (int w = 2 * outW; w < inW; w++) {
                         dx[xBase + h * inW + w] = 0f; // an odd width: the last column is under no window
@@ -357,44 +349,6 @@ public final class VecPool {
                 dx[i] = 0f; // an odd height: the last row is under no window
             }
         });
-    }
-
-    /** dx of the two input rows at {@code at} and {@code at + inW} from outputs o … o + outW − 1 (max). */
-    private static void maxBackRow2x2(float[] dx, float[] dy, int[] argmax, int at, int inW, int o, int outW) {
-        int ow = 0;
-        for (; ow + L <= outW; ow += L) {
-            IntVector a = IntVector.fromArray(SI, argmax, o + ow);
-            FloatVector g = FloatVector.fromArray(S, dy, o + ow);
-            for (int r = at + 2 * ow; r < at + 2 * ow + 2 * inW; r += inW) {
-                routeMax(dx, r, g, a).intoArray(dx, r);
-                routeMaxHi(dx, r, g, a).intoArray(dx, r + L);
-            }
-        }
-        if (ow < outW) { // the row's last vector, masked
-            VectorMask<Float> m = S.indexInRange(ow, outW);
-            VectorMask<Float> lo = S.indexInRange(0, 2 * (outW - ow));
-            VectorMask<Float> hi = S.indexInRange(L, 2 * (outW - ow));
-            IntVector a = IntVector.fromArray(SI, argmax, o + ow, m.cast(SI));
-            FloatVector g = FloatVector.fromArray(S, dy, o + ow, m);
-            for (int r = at + 2 * ow; r < at + 2 * ow + 2 * inW; r += inW) {
-                routeMax(dx, r, g, a).intoArray(dx, r, lo);
-                routeMaxHi(dx, r, g, a).intoArray(dx, r + L, hi);
-            }
-        }
-    }
-
-    private static final IntVector IOTA = IntVector.zero(SI).addIndex(1);
-
-    /** For the L inputs r … r + L − 1 (windows j/2 of g): g where this input is the winner, else 0. */
-    private static FloatVector routeMax(float[] dx, int r, FloatVector g, IntVector a) {
-        VectorMask<Float> won = a.rearrange(IDUP_LO).compare(VectorOperators.EQ, IOTA.add(r)).cast(S);
-        return FloatVector.zero(S).blend(g.rearrange(DUP_LO), won);
-    }
-
-    /** The same for the inputs r + L … r + 2L − 1 (windows L/2 + j/2). */
-    private static FloatVector routeMaxHi(float[] dx, int r, FloatVector g, IntVector a) {
-        VectorMask<Float> won = a.rearrange(IDUP_HI).compare(VectorOperators.EQ, IOTA.add(r + L)).cast(S);
-        return FloatVector.zero(S).blend(g.rearrange(DUP_HI), won);
     }
 
     /** dx of the two input rows at {@code at} and {@code at + inW}: dy/4 under each window (mean). */
