@@ -321,9 +321,8 @@ public final class VecNorm {
             for (int i = 0; i < d; ) {
                 int p = gamma == null ? 0 : (first + i) / span;
                 int end = gamma == null ? d : Math.min(d, (p + 1) * span - first);
-                sums[0] = 0;
-                sums[1] = 0;
-                sumsDyXhat(sums, dy, x, off + i, end - i, 1f, m, r);
+                sumsDyDev(sums, dy, x, off + i, end - i, m);
+                sums[1] *= r; // Σ dy·x̂ = r·Σ dy·(x − m)
                 if (gamma == null) {
                     sg += sums[0];
                     sgx += sums[1];
@@ -340,7 +339,9 @@ public final class VecNorm {
             for (int i = 0; i < d; ) {
                 int p = gamma == null ? 0 : (first + i) / span;
                 int end = gamma == null ? d : Math.min(d, (p + 1) * span - first);
-                backwardSegment(dx, dy, x, off + i, end - i, r, gamma == null ? 1f : gamma[p], m, r, meanDxhat, meanDxhatXhat);
+                float gm = gamma == null ? 1f : gamma[p];
+                // dx = r·(γ·dy − a − x̂·b) = (r·γ)·dy + (−r·r·b)·(x − m) − r·a
+                linearSegment(dx, dy, x, off + i, end - i, r * gm, -r * r * meanDxhatXhat, m, -r * meanDxhat);
                 i = end;
             }
         });
@@ -353,6 +354,45 @@ public final class VecNorm {
             }
             dbeta[p] += (float) sdy;
             dgamma[p] += (float) sdyx;
+        }
+    }
+
+    /** sums = {Σ dy, Σ dy·(x − m)} over one segment, two accumulators each. */
+    private static void sumsDyDev(double[] sums, float[] dy, float[] x, int off, int n, float m) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        FloatVector t0 = FloatVector.zero(S);
+        FloatVector t1 = FloatVector.zero(S);
+        int i = 0;
+        for (; i <= n - 2 * L; i += 2 * L) {
+            FloatVector g0 = FloatVector.fromArray(S, dy, off + i);
+            FloatVector g1 = FloatVector.fromArray(S, dy, off + i + L);
+            s0 = s0.add(g0);
+            s1 = s1.add(g1);
+            t0 = g0.fma(FloatVector.fromArray(S, x, off + i).sub(m), t0);
+            t1 = g1.fma(FloatVector.fromArray(S, x, off + i + L).sub(m), t1);
+        }
+        for (; i < n; i += L) {
+            VectorMask<Float> mk = S.indexInRange(i, n);
+            FloatVector g0 = FloatVector.fromArray(S, dy, off + i, mk);
+            s0 = s0.add(g0);
+            t0 = g0.fma(FloatVector.fromArray(S, x, off + i, mk).sub(m), t0);
+        }
+        sums[0] = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        sums[1] = t0.add(t1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** dx = c·dy + e·(x − m) + f over one segment. */
+    private static void linearSegment(float[] dx, float[] dy, float[] x, int off, int n, float c, float e, float m, float f) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector dev = FloatVector.fromArray(S, x, off + i).sub(m);
+            FloatVector.fromArray(S, dy, off + i).fma(FloatVector.broadcast(S, c), dev.fma(e, f)).intoArray(dx, off + i);
+        }
+        if (i < n) {
+            VectorMask<Float> mk = S.indexInRange(i, n);
+            FloatVector dev = FloatVector.fromArray(S, x, off + i, mk).sub(m);
+            FloatVector.fromArray(S, dy, off + i, mk).fma(FloatVector.broadcast(S, c), dev.fma(e, f)).intoArray(dx, off + i, mk);
         }
     }
 
