@@ -7,10 +7,14 @@ import jdk.incubator.vector.VectorSpecies;
 import layerlab.backend.cpu.Parallel;
 
 /**
- * The fast twins of {@code NormKernels}: the same passes (two-pass statistics, then normalize;
- * backward: two sums, then dx), each a vector loop. Sums run in float lanes within one plane or
- * segment (a few thousand values: 16 lanes of a few hundred each) and in double across them,
- * where the scalar loops sum everything in double; the parity test bounds the difference.
+ * The fast twins of {@code NormKernels}. Batch norm: the scalar loop's passes, each a vector
+ * loop. Group norm (GroupNorm, LayerNorm, InstanceNorm): two passes over memory where the scalar
+ * loops make three or four — forward: the statistics in one read (per block of 4096 the block
+ * mean and squared deviations, the block still in L1, blocks combined by Chan's update in
+ * double), then y while the group is still in cache; backward: one pass for the sums (which also
+ * give dγ, dβ), one for dx. Sums run in float lanes within a block or segment and in double
+ * across them, where the scalar loops sum everything in double; the parity test bounds the
+ * difference.
  */
 public final class VecNorm {
     private VecNorm() {}
