@@ -41,7 +41,7 @@ class SimdGemmParityTest {
     }
 
     @ParameterizedTest(name = "batch={0} in={1} out={2}")
-    @CsvSource({"1,3,5", "33,70,19", "256,300,130", "32,25088,10", "3,1024,16", "5,64,3"})
+    @CsvSource({"1,3,5", "33,70,19", "256,300,130", "32,25088,10", "3,1024,16", "5,64,3", "6,2048,7", "9,1088,12"})
     void linearForwardMatchesTheScalarLoop(int batch, int in, int out) {
         float[] x = Tensor.randn(1, batch * in).data();
         float[] w = Tensor.randn(2, out * in).data();
@@ -51,7 +51,7 @@ class SimdGemmParityTest {
     }
 
     @ParameterizedTest(name = "batch={0} in={1} out={2}")
-    @CsvSource({"32,25088,10", "7,64,3", "4,160,16", "3,48,17"})
+    @CsvSource({"32,25088,10", "7,64,3", "4,160,16", "3,48,17", "5,1104,7", "1,96,2"})
     void linearBackwardMatchesTheScalarLoop(int batch, int in, int out) {
         float[] x = Tensor.randn(1, batch * in).data();
         float[] w = Tensor.randn(2, out * in).data();

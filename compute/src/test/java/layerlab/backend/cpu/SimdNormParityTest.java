@@ -64,7 +64,7 @@ class SimdNormParityTest {
 
     @ParameterizedTest(name = "n={0} g={1} d={2} span={3} affine={4}")
     @CsvSource({"4,8,25088,3136,true", "2,1,200704,1,true", "3,64,3136,3136,false", "2,3,70,35,true", "2,2,77,1,true",
-                "3,4,50,50,true", "2,5,33,1,false"})
+                "3,4,50,50,true", "2,5,33,1,false", "6,2,4128,1,true", "5,1,70,1,true", "9,3,40,1,true"})
     void groupNorm(int n, int g, int d, int span, boolean affine) {
         float[] x = shifted(Tensor.randn(1, n * g * d).data());
         int params = g * d / span;

@@ -7,44 +7,116 @@ import layerlab.backend.cpu.Parallel;
 
 /**
  * Linear with few outputs (a classifier head, 25088 → 10): y = x·aᵀ + b as dot products. A
- * GEMM would pad the 10 columns to a 32-wide panel and pack all of x; here each row of x is
- * read once and multiplied with up to 16 rows of a (the weight stays in L2), rows of x split
- * over the threads.
+ * GEMM would pad the 10 columns to a 32-wide panel and pack all of x; here register blocks of
+ * 4 rows of x × 5 rows of a run 20 independent FMA chains (one chain would wait on the FMA
+ * latency), so x is read once from memory and the few weight rows come from cache.
  */
 public final class VecLinear {
     private VecLinear() {}
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Depth of one pass: a block of x's row and of every weight row stays in L1. */
-    private static final int BLOCK = 512;
+    /** Rows of x and of a in one forward register block. */
+    private static final int ROWS = 4;
+    private static final int OUTS = 5;
+    /** Columns (floats) of one backward task: its 4 KB runs of x, dx and a stay in L2. */
+    private static final int CHUNK = 1024;
 
     /** Whether {@link #forward} handles this shape (few outputs, rows of whole vectors). */
     public static boolean fits(int in, int out) {
         return out <= 4 && in % L == 0 || out <= 16 && in % L == 0 && in >= 1024;
     }
 
-    /** y (batch, out) = x (batch, in) · a (out, in)ᵀ + bias (bias may be null). */
+    /**
+     * y (batch, out) = x (batch, in) · a (out, in)ᵀ + bias (bias may be null). Each lane sums its
+     * products in order of p, the lanes are added at the end. A task takes ROWS rows of x; the
+     * last block of rows or outputs repeats its last one (computed twice, stored once).
+     */
     public static void forward(float[] y, float[] x, float[] a, float[] bias, int batch, int in, int out) {
-        Parallel.forRange(batch, 2L * in * out, i -> {
-            float[] acc = new float[out * L];
-            for (int p0 = 0; p0 < in; p0 += BLOCK) {
-                int p1 = Math.min(in, p0 + BLOCK);
-                for (int j = 0; j < out; j++) {
-                    FloatVector s = FloatVector.fromArray(S, acc, j * L);
-                    int xr = i * in;
-                    int ar = j * in;
-                    for (int p = p0; p < p1; p += L) {
-                        s = FloatVector.fromArray(S, x, xr + p).fma(FloatVector.fromArray(S, a, ar + p), s);
+        int tasks = (batch + ROWS - 1) / ROWS;
+        Parallel.forRange(tasks, 2L * ROWS * in * out, t -> {
+            int i0 = t * ROWS;
+            int rows = Math.min(ROWS, batch - i0);
+            float[] dots = new float[ROWS * OUTS];
+            for (int j0 = 0; j0 < out; j0 += OUTS) {
+                int outs = Math.min(OUTS, out - j0);
+                dots4x5(dots, x, a, in, i0, rows, j0, outs);
+                for (int r = 0; r < rows; r++) {
+                    for (int q = 0; q < outs; q++) {
+                        float d = dots[r * OUTS + q];
+                        y[(i0 + r) * out + j0 + q] = bias == null ? d : d + bias[j0 + q];
                     }
-                    s.intoArray(acc, j * L);
                 }
             }
-            for (int j = 0; j < out; j++) {
-                float dot = FloatVector.fromArray(S, acc, j * L).reduceLanes(VectorOperators.ADD);
-                y[i * out + j] = bias == null ? dot : dot + bias[j];
-            }
         });
+    }
+
+    /** dots[r·OUTS + q] = x row (i0 + r) · a row (j0 + q), r < 4, q < 5 (missing rows/outputs repeat the last). */
+    private static void dots4x5(float[] dots, float[] x, float[] a, int in, int i0, int rows, int j0, int outs) {
+        int x0 = i0 * in;
+        int x1 = (i0 + Math.min(1, rows - 1)) * in;
+        int x2 = (i0 + Math.min(2, rows - 1)) * in;
+        int x3 = (i0 + Math.min(3, rows - 1)) * in;
+        int a0 = j0 * in;
+        int a1 = (j0 + Math.min(1, outs - 1)) * in;
+        int a2 = (j0 + Math.min(2, outs - 1)) * in;
+        int a3 = (j0 + Math.min(3, outs - 1)) * in;
+        int a4 = (j0 + Math.min(4, outs - 1)) * in;
+        FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s03 = s00, s04 = s00;
+        FloatVector s10 = s00, s11 = s00, s12 = s00, s13 = s00, s14 = s00;
+        FloatVector s20 = s00, s21 = s00, s22 = s00, s23 = s00, s24 = s00;
+        FloatVector s30 = s00, s31 = s00, s32 = s00, s33 = s00, s34 = s00;
+        for (int p = 0; p < in; p += L) {
+            FloatVector v0 = FloatVector.fromArray(S, x, x0 + p);
+            FloatVector v1 = FloatVector.fromArray(S, x, x1 + p);
+            FloatVector v2 = FloatVector.fromArray(S, x, x2 + p);
+            FloatVector v3 = FloatVector.fromArray(S, x, x3 + p);
+            FloatVector w = FloatVector.fromArray(S, a, a0 + p);
+            s00 = v0.fma(w, s00);
+            s10 = v1.fma(w, s10);
+            s20 = v2.fma(w, s20);
+            s30 = v3.fma(w, s30);
+            w = FloatVector.fromArray(S, a, a1 + p);
+            s01 = v0.fma(w, s01);
+            s11 = v1.fma(w, s11);
+            s21 = v2.fma(w, s21);
+            s31 = v3.fma(w, s31);
+            w = FloatVector.fromArray(S, a, a2 + p);
+            s02 = v0.fma(w, s02);
+            s12 = v1.fma(w, s12);
+            s22 = v2.fma(w, s22);
+            s32 = v3.fma(w, s32);
+            w = FloatVector.fromArray(S, a, a3 + p);
+            s03 = v0.fma(w, s03);
+            s13 = v1.fma(w, s13);
+            s23 = v2.fma(w, s23);
+            s33 = v3.fma(w, s33);
+            w = FloatVector.fromArray(S, a, a4 + p);
+            s04 = v0.fma(w, s04);
+            s14 = v1.fma(w, s14);
+            s24 = v2.fma(w, s24);
+            s34 = v3.fma(w, s34);
+        }
+        dots[0] = s00.reduceLanes(VectorOperators.ADD);
+        dots[1] = s01.reduceLanes(VectorOperators.ADD);
+        dots[2] = s02.reduceLanes(VectorOperators.ADD);
+        dots[3] = s03.reduceLanes(VectorOperators.ADD);
+        dots[4] = s04.reduceLanes(VectorOperators.ADD);
+        dots[5] = s10.reduceLanes(VectorOperators.ADD);
+        dots[6] = s11.reduceLanes(VectorOperators.ADD);
+        dots[7] = s12.reduceLanes(VectorOperators.ADD);
+        dots[8] = s13.reduceLanes(VectorOperators.ADD);
+        dots[9] = s14.reduceLanes(VectorOperators.ADD);
+        dots[10] = s20.reduceLanes(VectorOperators.ADD);
+        dots[11] = s21.reduceLanes(VectorOperators.ADD);
+        dots[12] = s22.reduceLanes(VectorOperators.ADD);
+        dots[13] = s23.reduceLanes(VectorOperators.ADD);
+        dots[14] = s24.reduceLanes(VectorOperators.ADD);
+        dots[15] = s30.reduceLanes(VectorOperators.ADD);
+        dots[16] = s31.reduceLanes(VectorOperators.ADD);
+        dots[17] = s32.reduceLanes(VectorOperators.ADD);
+        dots[18] = s33.reduceLanes(VectorOperators.ADD);
+        dots[19] = s34.reduceLanes(VectorOperators.ADD);
     }
 
     /** Whether {@link #backward} handles this shape. */
@@ -53,32 +125,22 @@ public final class VecLinear {
     }
 
     /**
-     * dx = dy·a (overwritten), da += dyᵀ·x, dbias += Σ_rows dy (dbias may be null), for few outputs:
-     * dx row by row as a sum of `out` scaled rows of a; da by column blocks (each thread owns its
-     * columns), the batch inside, so x is read once.
+     * dx = dy·a (overwritten), da += dyᵀ·x, dbias += Σ_rows dy (dbias may be null), for few outputs.
+     * Tasks are column chunks (each owns its columns of dx and da). dx: per pair of rows, four
+     * vectors of columns at a time, the sum over j in order; da: per four outputs and four
+     * vectors of columns, 16 accumulators over the batch in order, loaded and stored once.
      */
     public static void backward(float[] dx, float[] da, float[] dbias, float[] dy, float[] x, float[] a,
                                 int batch, int in, int out) {
-        Parallel.forRange(batch, 2L * in * out, i -> {
-            for (int p = 0; p < in; p += L) {
-                FloatVector s = FloatVector.zero(S);
-                for (int j = 0; j < out; j++) {
-                    s = FloatVector.fromArray(S, a, j * in + p).fma(FloatVector.broadcast(S, dy[i * out + j]), s);
-                }
-                s.intoArray(dx, i * in + p);
+        int chunks = (in + CHUNK - 1) / CHUNK;
+        Parallel.forRange(chunks, 4L * CHUNK * out * batch, t -> {
+            int p0 = t * CHUNK;
+            int p1 = Math.min(in, p0 + CHUNK);
+            for (int i = 0; i < batch; i += 2) {
+                dxRows(dx, dy, a, in, out, i, Math.min(i + 1, batch - 1), p0, p1);
             }
-        });
-        int blocks = (in + BLOCK - 1) / BLOCK;
-        Parallel.forRange(blocks, 2L * BLOCK * out * batch, t -> {
-            int p0 = t * BLOCK;
-            int p1 = Math.min(in, p0 + BLOCK);
-            for (int i = 0; i < batch; i++) {
-                for (int j = 0; j < out; j++) {
-                    FloatVector g = FloatVector.broadcast(S, dy[i * out + j]);
-                    for (int p = p0; p < p1; p += L) {
-                        FloatVector.fromArray(S, x, i * in + p).fma(g, FloatVector.fromArray(S, da, j * in + p)).intoArray(da, j * in + p);
-                    }
-                }
+            for (int j = 0; j < out; j += 4) {
+                daBlock(da, dy, x, in, out, batch, j, Math.min(4, out - j), p0, p1);
             }
         });
         if (dbias != null) {
@@ -86,6 +148,131 @@ public final class VecLinear {
                 for (int j = 0; j < out; j++) {
                     dbias[j] += dy[i * out + j];
                 }
+            }
+        }
+    }
+
+    /** dx rows i and k (k = i for an odd last row) over columns [p0, p1): Σ_j dy[·, j]·a[j, ·] in order of j. */
+    private static void dxRows(float[] dx, float[] dy, float[] a, int in, int out, int i, int k, int p0, int p1) {
+        int p = p0;
+        for (; p + 4 * L <= p1; p += 4 * L) {
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+            FloatVector t0 = s0, t1 = s0, t2 = s0, t3 = s0;
+            for (int j = 0; j < out; j++) {
+                FloatVector g = FloatVector.broadcast(S, dy[i * out + j]);
+                FloatVector h = FloatVector.broadcast(S, dy[k * out + j]);
+                int at = j * in + p;
+                FloatVector w0 = FloatVector.fromArray(S, a, at);
+                FloatVector w1 = FloatVector.fromArray(S, a, at + L);
+                FloatVector w2 = FloatVector.fromArray(S, a, at + 2 * L);
+                FloatVector w3 = FloatVector.fromArray(S, a, at + 3 * L);
+                s0 = w0.fma(g, s0);
+                s1 = w1.fma(g, s1);
+                s2 = w2.fma(g, s2);
+                s3 = w3.fma(g, s3);
+                t0 = w0.fma(h, t0);
+                t1 = w1.fma(h, t1);
+                t2 = w2.fma(h, t2);
+                t3 = w3.fma(h, t3);
+            }
+            s0.intoArray(dx, i * in + p);
+            s1.intoArray(dx, i * in + p + L);
+            s2.intoArray(dx, i * in + p + 2 * L);
+            s3.intoArray(dx, i * in + p + 3 * L);
+            t0.intoArray(dx, k * in + p);
+            t1.intoArray(dx, k * in + p + L);
+            t2.intoArray(dx, k * in + p + 2 * L);
+            t3.intoArray(dx, k * in + p + 3 * L);
+        }
+        for (; p < p1; p += L) {
+            FloatVector s0 = FloatVector.zero(S);
+            FloatVector t0 = s0;
+            for (int j = 0; j < out; j++) {
+                FloatVector w0 = FloatVector.fromArray(S, a, j * in + p);
+                s0 = w0.fma(FloatVector.broadcast(S, dy[i * out + j]), s0);
+                t0 = w0.fma(FloatVector.broadcast(S, dy[k * out + j]), t0);
+            }
+            s0.intoArray(dx, i * in + p);
+            t0.intoArray(dx, k * in + p);
+        }
+    }
+
+    /** da rows j … j+n−1 (n ≤ 4) over columns [p0, p1) += Σ_i dy[i, ·]·x[i, ·], over i in order. */
+    private static void daBlock(float[] da, float[] dy, float[] x, int in, int out, int batch, int j, int n,
+                               int p0, int p1) {
+        int j1 = j + Math.min(1, n - 1);
+        int j2 = j + Math.min(2, n - 1);
+        int j3 = j + Math.min(3, n - 1);
+        int p = p0;
+        for (; p + 4 * L <= p1; p += 4 * L) {
+            FloatVector c00 = FloatVector.fromArray(S, da, j * in + p);
+            FloatVector c01 = FloatVector.fromArray(S, da, j * in + p + L);
+            FloatVector c02 = FloatVector.fromArray(S, da, j * in + p + 2 * L);
+            FloatVector c03 = FloatVector.fromArray(S, da, j * in + p + 3 * L);
+            FloatVector c10 = FloatVector.fromArray(S, da, j1 * in + p);
+            FloatVector c11 = FloatVector.fromArray(S, da, j1 * in + p + L);
+            FloatVector c12 = FloatVector.fromArray(S, da, j1 * in + p + 2 * L);
+            FloatVector c13 = FloatVector.fromArray(S, da, j1 * in + p + 3 * L);
+            FloatVector c20 = FloatVector.fromArray(S, da, j2 * in + p);
+            FloatVector c21 = FloatVector.fromArray(S, da, j2 * in + p + L);
+            FloatVector c22 = FloatVector.fromArray(S, da, j2 * in + p + 2 * L);
+            FloatVector c23 = FloatVector.fromArray(S, da, j2 * in + p + 3 * L);
+            FloatVector c30 = FloatVector.fromArray(S, da, j3 * in + p);
+            FloatVector c31 = FloatVector.fromArray(S, da, j3 * in + p + L);
+            FloatVector c32 = FloatVector.fromArray(S, da, j3 * in + p + 2 * L);
+            FloatVector c33 = FloatVector.fromArray(S, da, j3 * in + p + 3 * L);
+            for (int i = 0; i < batch; i++) {
+                int at = i * in + p;
+                FloatVector v0 = FloatVector.fromArray(S, x, at);
+                FloatVector v1 = FloatVector.fromArray(S, x, at + L);
+                FloatVector v2 = FloatVector.fromArray(S, x, at + 2 * L);
+                FloatVector v3 = FloatVector.fromArray(S, x, at + 3 * L);
+                FloatVector g = FloatVector.broadcast(S, dy[i * out + j]);
+                c00 = v0.fma(g, c00);
+                c01 = v1.fma(g, c01);
+                c02 = v2.fma(g, c02);
+                c03 = v3.fma(g, c03);
+                g = FloatVector.broadcast(S, dy[i * out + j1]);
+                c10 = v0.fma(g, c10);
+                c11 = v1.fma(g, c11);
+                c12 = v2.fma(g, c12);
+                c13 = v3.fma(g, c13);
+                g = FloatVector.broadcast(S, dy[i * out + j2]);
+                c20 = v0.fma(g, c20);
+                c21 = v1.fma(g, c21);
+                c22 = v2.fma(g, c22);
+                c23 = v3.fma(g, c23);
+                g = FloatVector.broadcast(S, dy[i * out + j3]);
+                c30 = v0.fma(g, c30);
+                c31 = v1.fma(g, c31);
+                c32 = v2.fma(g, c32);
+                c33 = v3.fma(g, c33);
+            }
+            // a repeated row (n < 4) holds the same sums in each copy
+            c30.intoArray(da, j3 * in + p);
+            c31.intoArray(da, j3 * in + p + L);
+            c32.intoArray(da, j3 * in + p + 2 * L);
+            c33.intoArray(da, j3 * in + p + 3 * L);
+            c20.intoArray(da, j2 * in + p);
+            c21.intoArray(da, j2 * in + p + L);
+            c22.intoArray(da, j2 * in + p + 2 * L);
+            c23.intoArray(da, j2 * in + p + 3 * L);
+            c10.intoArray(da, j1 * in + p);
+            c11.intoArray(da, j1 * in + p + L);
+            c12.intoArray(da, j1 * in + p + 2 * L);
+            c13.intoArray(da, j1 * in + p + 3 * L);
+            c00.intoArray(da, j * in + p);
+            c01.intoArray(da, j * in + p + L);
+            c02.intoArray(da, j * in + p + 2 * L);
+            c03.intoArray(da, j * in + p + 3 * L);
+        }
+        for (; p < p1; p += L) {
+            for (int q = j; q < j + n; q++) {
+                FloatVector c = FloatVector.fromArray(S, da, q * in + p);
+                for (int i = 0; i < batch; i++) {
+                    c = FloatVector.fromArray(S, x, i * in + p).fma(FloatVector.broadcast(S, dy[i * out + q]), c);
+                }
+                c.intoArray(da, q * in + p);
             }
         }
     }

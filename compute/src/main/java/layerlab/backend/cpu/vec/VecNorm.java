@@ -7,10 +7,14 @@ import jdk.incubator.vector.VectorSpecies;
 import layerlab.backend.cpu.Parallel;
 
 /**
- * The fast twins of {@code NormKernels}: the same passes (two-pass statistics, then normalize;
- * backward: two sums, then dx), each a vector loop. Sums run in float lanes within one plane or
- * segment (a few thousand values: 16 lanes of a few hundred each) and in double across them,
- * where the scalar loops sum everything in double; the parity test bounds the difference.
+ * The fast twins of {@code NormKernels}. Batch norm: the scalar loop's passes, each a vector
+ * loop. Group norm (GroupNorm, LayerNorm, InstanceNorm): two passes over memory where the scalar
+ * loops make three or four — forward: the statistics in one read (per block of 4096 the block
+ * mean and squared deviations, the block still in L1, blocks combined by Chan's update in
+ * double), then y while the group is still in cache; backward: one pass for the sums (which also
+ * give dγ, dβ), one for dx. Sums run in float lanes within a block or segment and in double
+ * across them, where the scalar loops sum everything in double; the parity test bounds the
+ * difference.
  */
 public final class VecNorm {
     private VecNorm() {}
@@ -161,12 +165,93 @@ public final class VecNorm {
 
     // ---- group norm: x (N, G, D); γ, β indexed by element / span, or null ----
 
+    /** Elements of one statistics block: it is read from memory once, its second pass hits L1. */
+    private static final int SB = 4096;
+
+    /**
+     * {mean, Σ (x − mean)²} of a[off … off+n) in one pass over memory: per block of SB the block
+     * mean, then the squared deviations from it (the block still in L1), blocks combined in
+     * double (Chan et al.'s pairwise update): as stable as two passes over the whole, one read
+     * from memory.
+     */
+    static void meanM2(double[] out, float[] a, int off, int n) {
+        double mean = 0;
+        double m2 = 0;
+        long count = 0;
+        for (int b0 = 0; b0 < n; b0 += SB) {
+            int len = Math.min(SB, n - b0);
+            int o = off + b0;
+            double mb = sum4(a, o, len) / len;
+            float mf = (float) mb;
+            double dm = mb - mf; // Σ (x − mb)² = Σ (x − mf)² − len·(mb − mf)²
+            double m2b = sumSqDev4(a, o, len, mf) - len * dm * dm;
+            long total = count + len;
+            double delta = mb - mean;
+            mean += delta * len / total;
+            m2 += m2b + delta * delta * ((double) count * len / total);
+            count = total;
+        }
+        out[0] = mean;
+        out[1] = Math.max(0, m2);
+    }
+
+    /** Σ a[off … off+n) with four float lane accumulators (n ≤ a few thousand). */
+    static double sum4(float[] a, int off, int n) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        FloatVector s2 = FloatVector.zero(S);
+        FloatVector s3 = FloatVector.zero(S);
+        int i = 0;
+        for (; i <= n - 4 * L; i += 4 * L) {
+            s0 = s0.add(FloatVector.fromArray(S, a, off + i));
+            s1 = s1.add(FloatVector.fromArray(S, a, off + i + L));
+            s2 = s2.add(FloatVector.fromArray(S, a, off + i + 2 * L));
+            s3 = s3.add(FloatVector.fromArray(S, a, off + i + 3 * L));
+        }
+        for (; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            s0 = s0.add(FloatVector.fromArray(S, a, off + i, m));
+        }
+        return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Σ (a − mu)² with four float lane accumulators. */
+    static double sumSqDev4(float[] a, int off, int n, float mu) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        FloatVector s2 = FloatVector.zero(S);
+        FloatVector s3 = FloatVector.zero(S);
+        int i = 0;
+        for (; i <= n - 4 * L; i += 4 * L) {
+            FloatVector d0 = FloatVector.fromArray(S, a, off + i).sub(mu);
+            FloatVector d1 = FloatVector.fromArray(S, a, off + i + L).sub(mu);
+            FloatVector d2 = FloatVector.fromArray(S, a, off + i + 2 * L).sub(mu);
+            FloatVector d3 = FloatVector.fromArray(S, a, off + i + 3 * L).sub(mu);
+            s0 = d0.fma(d0, s0);
+            s1 = d1.fma(d1, s1);
+            s2 = d2.fma(d2, s2);
+            s3 = d3.fma(d3, s3);
+        }
+        for (; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector d = FloatVector.fromArray(S, a, off + i, m).sub(mu);
+            s0 = s0.add(d.mul(d), m);
+        }
+        return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * Statistics in one read of x ({@link #meanM2}), then y in a second pass that finds the
+     * group (≤ 800 KB for LayerNorm over 64×56×56) still in L2.
+     */
     public static void groupNormForward(float[] y, float[] mean, float[] var, float[] rstd, float[] x,
                                         float[] gamma, float[] beta, int n, int g, int d, int span, float eps) {
         Parallel.forRange(n * g, 3L * d, ng -> {
             int off = ng * d;
-            double mu = VecMath.sum(x, off, d) / d;
-            double v = sumSqDev(x, off, d, (float) mu) / d;
+            double[] st = new double[2];
+            meanM2(st, x, off, d);
+            double mu = st[0];
+            double v = st[1] / d;
             float r = (float) (1.0 / Math.sqrt(v + eps));
             mean[ng] = (float) mu;
             var[ng] = (float) v;
@@ -213,62 +298,248 @@ public final class VecNorm {
         }
     }
 
+    /**
+     * Backward in two passes over dy and x. Per-channel γ or none (GroupNorm, InstanceNorm): per
+     * (sample, group) one pass for Σ dy and Σ dy·x̂ of each γ's segment — they give both the
+     * group's sums (weighted by γ) and that sample's share of dγ, dβ — then dx from L2.
+     * Per-element γ (LayerNorm): see {@link #perElementGroupBackward}.
+     */
     public static void groupNormBackward(float[] dx, float[] dgamma, float[] dbeta, float[] dy, float[] x,
                                          float[] mean, float[] rstd, float[] gamma,
                                          int n, int g, int d, int span) {
+        if (gamma != null && span == 1) {
+            perElementGroupBackward(dx, dgamma, dbeta, dy, x, mean, rstd, gamma, n, g, d);
+            return;
+        }
+        int params = gamma == null ? 0 : g * d / span;
+        double[] seg = new double[2 * n * params]; // per (sample, parameter): Σ dy, Σ dy·x̂
         Parallel.forRange(n * g, 4L * d, ng -> {
             int off = ng * d;
             int first = (ng % g) * d;
+            int b = ng / g;
             float m = mean[ng];
             float r = rstd[ng];
             double[] sums = new double[2];
-            if (gamma == null || span > 1) {
-                for (int i = 0; i < d; ) {
-                    int p = (first + i) / span;
-                    int end = gamma == null ? d : Math.min(d, (p + 1) * span - first);
-                    sumsDyXhat(sums, dy, x, off + i, end - i, gamma == null ? 1f : gamma[p], m, r);
-                    i = end;
+            double sg = 0;
+            double sgx = 0;
+            for (int i = 0; i < d; ) {
+                int p = gamma == null ? 0 : (first + i) / span;
+                int end = gamma == null ? d : Math.min(d, (p + 1) * span - first);
+                sumsDyDev(sums, dy, x, off + i, end - i, m);
+                sums[1] *= r; // Σ dy·x̂ = r·Σ dy·(x − m)
+                if (gamma == null) {
+                    sg += sums[0];
+                    sgx += sums[1];
+                } else {
+                    seg[2 * (b * params + p)] += sums[0];
+                    seg[2 * (b * params + p) + 1] += sums[1];
+                    sg += gamma[p] * sums[0];
+                    sgx += gamma[p] * sums[1];
                 }
-            } else {
-                perElementSums(sums, dy, x, off, d, gamma, first, m, r);
+                i = end;
             }
-            float meanDxhat = (float) (sums[0] / d);
-            float meanDxhatXhat = (float) (sums[1] / d);
-            if (gamma == null || span > 1) {
-                for (int i = 0; i < d; ) {
-                    int p = (first + i) / span;
-                    int end = gamma == null ? d : Math.min(d, (p + 1) * span - first);
-                    backwardSegment(dx, dy, x, off + i, end - i, r, gamma == null ? 1f : gamma[p], m, r, meanDxhat, meanDxhatXhat);
-                    i = end;
-                }
-            } else {
-                perElementBackward(dx, dy, x, off, d, gamma, first, m, r, meanDxhat, meanDxhatXhat);
+            float meanDxhat = (float) (sg / d);
+            float meanDxhatXhat = (float) (sgx / d);
+            for (int i = 0; i < d; ) {
+                int p = gamma == null ? 0 : (first + i) / span;
+                int end = gamma == null ? d : Math.min(d, (p + 1) * span - first);
+                float gm = gamma == null ? 1f : gamma[p];
+                // dx = r·(γ·dy − a − x̂·b) = (r·γ)·dy + (−r·r·b)·(x − m) − r·a
+                linearSegment(dx, dy, x, off + i, end - i, r * gm, -r * r * meanDxhatXhat, m, -r * meanDxhat);
+                i = end;
             }
         });
-        if (gamma != null) {
-            parameterGradients(dgamma, dbeta, dy, x, mean, rstd, n, g, d, span);
+        for (int p = 0; p < params; p++) {
+            double sdy = 0;
+            double sdyx = 0;
+            for (int b = 0; b < n; b++) {
+                sdy += seg[2 * (b * params + p)];
+                sdyx += seg[2 * (b * params + p) + 1];
+            }
+            dbeta[p] += (float) sdy;
+            dgamma[p] += (float) sdyx;
         }
     }
 
-    /** LayerNorm's per-element γ: {Σ γ·dy, Σ γ·dy·x̂} over one sample, added into sums. */
-    private static void perElementSums(double[] sums, float[] dy, float[] x, int off, int n, float[] gamma, int first,
-                                       float mu, float r) {
-        FloatVector sg = FloatVector.zero(S);
-        FloatVector sgx = FloatVector.zero(S);
+    /** sums = {Σ dy, Σ dy·(x − m)} over one segment, two accumulators each. */
+    private static void sumsDyDev(double[] sums, float[] dy, float[] x, int off, int n, float m) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        FloatVector t0 = FloatVector.zero(S);
+        FloatVector t1 = FloatVector.zero(S);
+        int i = 0;
+        for (; i <= n - 2 * L; i += 2 * L) {
+            FloatVector g0 = FloatVector.fromArray(S, dy, off + i);
+            FloatVector g1 = FloatVector.fromArray(S, dy, off + i + L);
+            s0 = s0.add(g0);
+            s1 = s1.add(g1);
+            t0 = g0.fma(FloatVector.fromArray(S, x, off + i).sub(m), t0);
+            t1 = g1.fma(FloatVector.fromArray(S, x, off + i + L).sub(m), t1);
+        }
+        for (; i < n; i += L) {
+            VectorMask<Float> mk = S.indexInRange(i, n);
+            FloatVector g0 = FloatVector.fromArray(S, dy, off + i, mk);
+            s0 = s0.add(g0);
+            t0 = g0.fma(FloatVector.fromArray(S, x, off + i, mk).sub(m), t0);
+        }
+        sums[0] = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        sums[1] = t0.add(t1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** dx = c·dy + e·(x − m) + f over one segment. */
+    private static void linearSegment(float[] dx, float[] dy, float[] x, int off, int n, float c, float e, float m, float f) {
         int i = 0;
         for (; i <= n - L; i += L) {
-            FloatVector g = FloatVector.fromArray(S, gamma, first + i).mul(FloatVector.fromArray(S, dy, off + i));
-            FloatVector xhat = FloatVector.fromArray(S, x, off + i).sub(mu).mul(r);
-            sg = sg.add(g);
-            sgx = g.fma(xhat, sgx);
+            FloatVector dev = FloatVector.fromArray(S, x, off + i).sub(m);
+            FloatVector.fromArray(S, dy, off + i).fma(FloatVector.broadcast(S, c), dev.fma(e, f)).intoArray(dx, off + i);
         }
-        sums[0] += sg.reduceLanes(VectorOperators.ADD);
-        sums[1] += sgx.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            float dxhat = gamma[first + i] * dy[off + i];
-            sums[0] += dxhat;
-            sums[1] += (double) dxhat * ((x[off + i] - mu) * r);
+        if (i < n) {
+            VectorMask<Float> mk = S.indexInRange(i, n);
+            FloatVector dev = FloatVector.fromArray(S, x, off + i, mk).sub(m);
+            FloatVector.fromArray(S, dy, off + i, mk).fma(FloatVector.broadcast(S, c), dev.fma(e, f)).intoArray(dx, off + i, mk);
         }
+    }
+
+    /** Positions of one task of the per-element backward's first pass (its dγ, dβ stay in L1). */
+    private static final int PB = 2048;
+
+    /**
+     * LayerNorm's backward (γ per element) in two passes over dy and x. First pass: blocks of
+     * positions, the batch inside: dβ += dy and dγ += dy·x̂ accumulate in vectors per position
+     * (L1 scratch), and each sample's partial Σ γ·dy and Σ γ·dy·x̂ of the block go to a table.
+     * Second pass: dx per sample from the table's totals.
+     */
+    private static void perElementGroupBackward(float[] dx, float[] dgamma, float[] dbeta, float[] dy, float[] x,
+                                                float[] mean, float[] rstd, float[] gamma, int n, int g, int d) {
+        int perGroup = (d + PB - 1) / PB;
+        int tasks = g * perGroup;
+        double[] part = new double[2 * n * tasks];
+        Parallel.forRange(tasks, 5L * n * PB, t -> {
+            int grp = t / perGroup;
+            int k = t % perGroup;
+            int i0 = k * PB;
+            int len = Math.min(PB, d - i0);
+            int full = len - len % L;
+            int p0 = grp * d + i0;
+            float[] acc = new float[2 * PB]; // dβ partials, then dγ partials
+            double[] sums = new double[8];
+            int b = 0;
+            for (; b + 4 <= n && full == len; b += 4) { // four samples per load and store of acc
+                int ng = b * g + grp;
+                sums4(sums, acc, dy, x, gamma, p0, ng * d + i0, g * d, len, mean, rstd, ng, g);
+                for (int q = 0; q < 4; q++) {
+                    part[2 * ((ng + q * g) * perGroup + k)] = sums[2 * q];
+                    part[2 * ((ng + q * g) * perGroup + k) + 1] = sums[2 * q + 1];
+                }
+            }
+            for (; b < n; b++) {
+                int ng = b * g + grp;
+                int off = ng * d + i0;
+                float m = mean[ng];
+                float r = rstd[ng];
+                FloatVector sg = FloatVector.zero(S);
+                FloatVector sgx = FloatVector.zero(S);
+                for (int i = 0; i < full; i += L) {
+                    FloatVector gy = FloatVector.fromArray(S, dy, off + i);
+                    FloatVector xhat = FloatVector.fromArray(S, x, off + i).sub(m).mul(r);
+                    FloatVector.fromArray(S, acc, i).add(gy).intoArray(acc, i);
+                    gy.fma(xhat, FloatVector.fromArray(S, acc, PB + i)).intoArray(acc, PB + i);
+                    FloatVector gd = FloatVector.fromArray(S, gamma, p0 + i).mul(gy);
+                    sg = sg.add(gd);
+                    sgx = gd.fma(xhat, sgx);
+                }
+                if (full < len) { // masked lanes load 0: they add nothing
+                    VectorMask<Float> mk = S.indexInRange(full, len);
+                    FloatVector gy = FloatVector.fromArray(S, dy, off + full, mk);
+                    FloatVector xhat = FloatVector.fromArray(S, x, off + full, mk).sub(m).mul(r);
+                    FloatVector.fromArray(S, acc, full).add(gy).intoArray(acc, full);
+                    gy.fma(xhat, FloatVector.fromArray(S, acc, PB + full)).intoArray(acc, PB + full);
+                    FloatVector gd = FloatVector.fromArray(S, gamma, p0 + full, mk).mul(gy);
+                    sg = sg.add(gd);
+                    sgx = gd.fma(xhat, sgx);
+                }
+                part[2 * (ng * perGroup + k)] = sg.reduceLanes(VectorOperators.ADD);
+                part[2 * (ng * perGroup + k) + 1] = sgx.reduceLanes(VectorOperators.ADD);
+            }
+            for (int i = 0; i < len; i += L) {
+                VectorMask<Float> mk = S.indexInRange(i, len);
+                FloatVector.fromArray(S, dbeta, p0 + i, mk).add(FloatVector.fromArray(S, acc, i)).intoArray(dbeta, p0 + i, mk);
+                FloatVector.fromArray(S, dgamma, p0 + i, mk).add(FloatVector.fromArray(S, acc, PB + i)).intoArray(dgamma, p0 + i, mk);
+            }
+        });
+        Parallel.forRange(n * g, 4L * d, ng -> {
+            double sg = 0;
+            double sgx = 0;
+            for (int k = 0; k < perGroup; k++) {
+                sg += part[2 * (ng * perGroup + k)];
+                sgx += part[2 * (ng * perGroup + k) + 1];
+            }
+            perElementBackward(dx, dy, x, ng * d, d, gamma, (ng % g) * d, mean[ng], rstd[ng],
+                    (float) (sg / d), (float) (sgx / d));
+        });
+    }
+
+    /**
+     * The per-element backward's first pass for four samples (dy, x of sample q at off + q·stride)
+     * over one block of whole vectors: acc (dβ, dγ partials) loaded and stored once for the four;
+     * out = {Σ γ·dy, Σ γ·dy·x̂} per sample.
+     */
+    private static void sums4(double[] out, float[] acc, float[] dy, float[] x, float[] gamma, int p0, int off, int stride,
+                              int len, float[] mean, float[] rstd, int ng, int g) {
+        int o0 = off;
+        int o1 = off + stride;
+        int o2 = off + 2 * stride;
+        int o3 = off + 3 * stride;
+        float m0 = mean[ng];
+        float m1 = mean[ng + g];
+        float m2 = mean[ng + 2 * g];
+        float m3 = mean[ng + 3 * g];
+        float r0 = rstd[ng];
+        float r1 = rstd[ng + g];
+        float r2 = rstd[ng + 2 * g];
+        float r3 = rstd[ng + 3 * g];
+        FloatVector sg0 = FloatVector.zero(S);
+        FloatVector sg1 = FloatVector.zero(S);
+        FloatVector sg2 = FloatVector.zero(S);
+        FloatVector sg3 = FloatVector.zero(S);
+        FloatVector sx0 = FloatVector.zero(S);
+        FloatVector sx1 = FloatVector.zero(S);
+        FloatVector sx2 = FloatVector.zero(S);
+        FloatVector sx3 = FloatVector.zero(S);
+        for (int i = 0; i < len; i += L) {
+            FloatVector gm = FloatVector.fromArray(S, gamma, p0 + i);
+            FloatVector y0 = FloatVector.fromArray(S, dy, o0 + i);
+            FloatVector y1 = FloatVector.fromArray(S, dy, o1 + i);
+            FloatVector y2 = FloatVector.fromArray(S, dy, o2 + i);
+            FloatVector y3 = FloatVector.fromArray(S, dy, o3 + i);
+            FloatVector h0 = FloatVector.fromArray(S, x, o0 + i).sub(m0).mul(r0);
+            FloatVector h1 = FloatVector.fromArray(S, x, o1 + i).sub(m1).mul(r1);
+            FloatVector h2 = FloatVector.fromArray(S, x, o2 + i).sub(m2).mul(r2);
+            FloatVector h3 = FloatVector.fromArray(S, x, o3 + i).sub(m3).mul(r3);
+            FloatVector.fromArray(S, acc, i).add(y0.add(y1).add(y2.add(y3))).intoArray(acc, i);
+            FloatVector.fromArray(S, acc, PB + i).add(y0.mul(h0).add(y1.mul(h1)).add(y2.mul(h2).add(y3.mul(h3))))
+                    .intoArray(acc, PB + i);
+            FloatVector d0 = gm.mul(y0);
+            FloatVector d1 = gm.mul(y1);
+            FloatVector d2 = gm.mul(y2);
+            FloatVector d3 = gm.mul(y3);
+            sg0 = sg0.add(d0);
+            sg1 = sg1.add(d1);
+            sg2 = sg2.add(d2);
+            sg3 = sg3.add(d3);
+            sx0 = d0.fma(h0, sx0);
+            sx1 = d1.fma(h1, sx1);
+            sx2 = d2.fma(h2, sx2);
+            sx3 = d3.fma(h3, sx3);
+        }
+        out[0] = sg0.reduceLanes(VectorOperators.ADD);
+        out[1] = sx0.reduceLanes(VectorOperators.ADD);
+        out[2] = sg1.reduceLanes(VectorOperators.ADD);
+        out[3] = sx1.reduceLanes(VectorOperators.ADD);
+        out[4] = sg2.reduceLanes(VectorOperators.ADD);
+        out[5] = sx2.reduceLanes(VectorOperators.ADD);
+        out[6] = sg3.reduceLanes(VectorOperators.ADD);
+        out[7] = sx3.reduceLanes(VectorOperators.ADD);
     }
 
     /** dx = r·(γ·dy − a − x̂·b) with per-element γ. */
@@ -285,65 +556,5 @@ public final class VecNorm {
             float xhat = (x[off + i] - mu) * r;
             dx[off + i] = r * (dxhat - a - xhat * b);
         }
-    }
-
-    /** dγ[p] += Σ dy·x̂, dβ[p] += Σ dy over the batch and the span of p. */
-    private static void parameterGradients(float[] dgamma, float[] dbeta, float[] dy, float[] x,
-                                           float[] mean, float[] rstd, int n, int g, int d, int span) {
-        int params = g * d / span;
-        if (span > 1) {
-            Parallel.forRange(params, 2L * n * span, p -> {
-                int grp = p * span / d;
-                double[] sums = new double[2];
-                for (int b = 0; b < n; b++) {
-                    sumsDyXhat(sums, dy, x, b * g * d + p * span, span, 1f, mean[b * g + grp], rstd[b * g + grp]);
-                }
-                dbeta[p] += (float) sums[0];
-                dgamma[p] += (float) sums[1];
-            });
-            return;
-        }
-        int block = 4096; // per-element γ (LayerNorm): a block of p, vectors across p, the batch inside
-        Parallel.forRange((params + block - 1) / block, 4L * n * block, t -> {
-            int p0 = t * block;
-            int p1 = Math.min(params, p0 + block);
-            for (int p = p0; p < p1; p += L) {
-                VectorMask<Float> mk = S.indexInRange(p, p1);
-                int grp = p / d; // a vector of p that straddles two groups takes the scalar loop
-                boolean oneGroup = (Math.min(p + L, p1) - 1) / d == grp;
-                if (!oneGroup) {
-                    for (int q = p; q < Math.min(p + L, p1); q++) {
-                        scalarParam(dgamma, dbeta, dy, x, mean, rstd, n, g, d, q);
-                    }
-                    continue;
-                }
-                FloatVector sdy = FloatVector.zero(S);
-                FloatVector sdyx = FloatVector.zero(S);
-                for (int b = 0; b < n; b++) {
-                    int at = b * g * d + p;
-                    FloatVector gy = FloatVector.fromArray(S, dy, at, mk);
-                    FloatVector xhat = FloatVector.fromArray(S, x, at, mk).sub(mean[b * g + grp]).mul(rstd[b * g + grp]);
-                    sdy = sdy.add(gy);
-                    sdyx = gy.fma(xhat, sdyx);
-                }
-                FloatVector.fromArray(S, dbeta, p, mk).add(sdy).intoArray(dbeta, p, mk);
-                FloatVector.fromArray(S, dgamma, p, mk).add(sdyx).intoArray(dgamma, p, mk);
-            }
-        });
-    }
-
-    private static void scalarParam(float[] dgamma, float[] dbeta, float[] dy, float[] x,
-                                    float[] mean, float[] rstd, int n, int g, int d, int p) {
-        int grp = p / d;
-        double sumDy = 0;
-        double sumDyXhat = 0;
-        for (int b = 0; b < n; b++) {
-            int at = b * g * d + p;
-            float gy = dy[at];
-            sumDy += gy;
-            sumDyXhat += (double) gy * ((x[at] - mean[b * g + grp]) * rstd[b * g + grp]);
-        }
-        dbeta[p] += (float) sumDy;
-        dgamma[p] += (float) sumDyXhat;
     }
 }
