@@ -116,6 +116,7 @@ public interface Backend {
     // ---- convolution (ConvKernels): x (n,c,h,w), w (o,c,k,k), y (n,o,oh,ow); bias may be null ----
     void conv2dForward(Tensor y, Tensor x, Tensor w, Tensor bias,
                        int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow);
+    /** dx overwritten, or skipped when null (parameters only); dw, dbias accumulate. */
     void conv2dBackward(Tensor dx, Tensor dw, Tensor dbias, Tensor dy, Tensor x, Tensor w,
                         int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow);
 }

@@ -84,13 +84,24 @@ public final class Conv2d implements Layer {
 
     @Override
     public Tensor backward(Tensor dOut) {
+        Tensor dx = Layers.saved(this, saved).x().emptyLike();
+        backward(dOut, dx);
+        return dx;
+    }
+
+    /** dW and db only: the kernel skips dX (the first layer of a training step needs none). */
+    @Override
+    public void backwardParameters(Tensor dOut) {
+        backward(dOut, null);
+    }
+
+    private void backward(Tensor dOut, Tensor dx) {
         Saved in = Layers.saved(this, saved);
         Tensor x = in.x();
         Layers.require(this, java.util.Arrays.equals(dOut.shape(),
                         new int[] {x.size(0), config.outChannels(), in.oh(), in.ow()}),
                 "expected dOut of shape " + Shapes.str(x.size(0), config.outChannels(), in.oh(), in.ow())
                         + ", got shape " + Shapes.str(dOut.shape()));
-        Tensor dx = x.emptyLike();
         // with weight standardization the kernel's dW is dŴ; the chain rule through Ŵ(W) follows
         Tensor dw = config.weightStandardization() ? weight.value().zerosLike() : weight.grad();
         Backends.of(x).conv2dBackward(dx, dw, bias == null ? null : bias.grad(), dOut,
@@ -99,7 +110,6 @@ public final class Conv2d implements Layer {
         if (config.weightStandardization()) {
             Backends.of(x).axpy(weight.grad(), 1f, WeightStandardization.backward(weight.value(), dw)); // g += dW
         }
-        return dx;
     }
 
     @Override

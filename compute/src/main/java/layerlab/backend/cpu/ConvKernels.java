@@ -44,7 +44,7 @@ public final class ConvKernels {
     }
 
     /**
-     * dx (overwritten), dw and dbias (accumulated; dbias may be null) from dy (N, O, OH, OW).
+     * dx (overwritten; skipped when null), dw and dbias (accumulated; dbias may be null) from dy (N, O, OH, OW).
      * dW is summed over the batch from per-item partials in a fixed order, so the result does
      * not depend on the thread count.
      */
@@ -72,8 +72,10 @@ public final class ConvKernels {
             float[] col = new float[ckk * p];
             im2col(col, x, b * c * h * wd, c, h, wd, k, stride, pad, oh, ow);
             gemmNT(dwPart, b * o * ckk, dy, b * o * p, col, 0, o, ckk, p);
-            gemmTN(col, 0, w, 0, dy, b * o * p, ckk, p, o); // col now holds dcol
-            col2im(dx, b * c * h * wd, col, c, h, wd, k, stride, pad, oh, ow);
+            if (dx != null) { // null: parameters only (the first layer of a training step)
+                gemmTN(col, 0, w, 0, dy, b * o * p, ckk, p, o); // col now holds dcol
+                col2im(dx, b * c * h * wd, col, c, h, wd, k, stride, pad, oh, ow);
+            }
         });
         Parallel.forRange(o * ckk, n, i -> {
             double sum = 0;

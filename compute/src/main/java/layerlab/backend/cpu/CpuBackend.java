@@ -370,7 +370,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void conv2dBackward(Tensor dx, Tensor dw, Tensor dbias, Tensor dy, Tensor x, Tensor w,
                                int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow) {
-        ConvKernels.conv2dBackward(dx.data(), dw.data(), host(dbias), dy.data(), x.data(), w.data(),
+        ConvKernels.conv2dBackward(host(dx), dw.data(), host(dbias), dy.data(), x.data(), w.data(),
                 n, c, h, wd, o, k, stride, pad, oh, ow);
     }
 

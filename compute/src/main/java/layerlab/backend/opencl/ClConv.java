@@ -64,6 +64,9 @@ final class ClConv {
         gemm.gemm(new ClLinear.Gemm(o, ckk, p, false, true, false, false, false, n, (long) o * p, (long) ckk * p,
                 (long) o * ckk), cl.buf(dwPart), dyb, cl.buf(col), null);
         cl.run1(F, d, "sum_images_accumulate", (long) o * ckk, cl.buf(dw), cl.buf(dwPart));
+        if (dx == null) {
+            return; // parameters only (Layer.backwardParameters)
+        }
         Tensor dcol = backend.empty(n, ckk, p);
         gemm.gemm(new ClLinear.Gemm(ckk, p, o, true, false, false, false, false, n, 0, (long) o * p, (long) ckk * p),
                 cl.buf(dcol), cl.buf(w), dyb, null);

@@ -64,6 +64,30 @@ class DeviceLayersTest {
     }
 
     @Test
+    void parametersOnlyBackwardOfAConvolutionMatchesTheFullOne() {
+        // Layer.backwardParameters: the kernels skip dX; dW and db as a full backward leaves them
+        ClTests.backend();
+        for (int stride : new int[] {1, 2}) {
+            Conv2d cpu = new Conv2d(new Conv2d.Config(4, 3, 3, stride, 1, true, false), 9);
+            Conv2d dev = new Conv2d(new Conv2d.Config(4, 3, 3, stride, 1, true, false), 9);
+            Conv2d cpuParams = new Conv2d(new Conv2d.Config(4, 3, 3, stride, 1, true, false), 9);
+            Tensor dy = Tensor.randn(22, cpu.forward(X).shape());
+            cpu.backward(dy);
+            cpuParams.forward(X);
+            cpuParams.backwardParameters(dy);
+            dev.forward(X.to(Device.OPENCL));
+            dev.backwardParameters(dy.to(Device.OPENCL));
+            for (int i = 0; i < 2; i++) {
+                String what = "Conv2d stride " + stride + " " + cpu.parameters().get(i).name() + " grad";
+                Compare.assertClose(what + " (cpu, parameters only)", cpu.parameters().get(i).grad(),
+                        cpuParams.parameters().get(i).grad(), 1e-6);
+                Compare.assertClose(what + " (opencl, parameters only)", cpu.parameters().get(i).grad(),
+                        dev.parameters().get(i).grad().to(Device.CPU), 2e-5);
+            }
+        }
+    }
+
+    @Test
     void activations() {
         same("ReLU", ReLU::new, X, 0);
         same("Sigmoid", Sigmoid::new, X, 1e-6);

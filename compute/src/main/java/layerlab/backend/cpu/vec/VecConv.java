@@ -163,6 +163,9 @@ public final class VecConv {
                 dw[oc * ckk + i] += sum;
             }
         });
+        if (dx == null) {
+            return; // parameters only
+        }
         float[] flipped = new float[w.length]; // Wf (C, O, k, k)
         for (int oc = 0; oc < o; oc++) {
             for (int ci = 0; ci < c; ci++) {
@@ -271,7 +274,7 @@ public final class VecConv {
         }
     }
 
-    /** dx (overwritten), dw and dbias (accumulated; dbias may be null), as ConvKernels.conv2dBackward. */
+    /** dx (overwritten; skipped when null), dw and dbias (accumulated; dbias may be null), as ConvKernels.conv2dBackward. */
     public static void backward(float[] dx, float[] dw, float[] dbias, float[] dy, float[] x, float[] w,
                                 int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow) {
         if (stride == 1 && pad <= k - 1) {
@@ -294,8 +297,10 @@ public final class VecConv {
             float[] col = col(ckk * p);
             im2col(col, x, b * c * h * wd, c, h, wd, k, stride, pad, oh, ow);
             VecGemm.gemm(false, true, o, ckk, p, dy, b * o * p, p, col, 0, p, dwPart, b * o * ckk, ckk, false, false);
-            VecGemm.gemm(true, false, ckk, p, o, w, 0, ckk, dy, b * o * p, p, col, 0, p, false, false); // col ← dcol
-            col2im(dx, b * c * h * wd, col, c, h, wd, k, stride, pad, oh, ow);
+            if (dx != null) {
+                VecGemm.gemm(true, false, ckk, p, o, w, 0, ckk, dy, b * o * p, p, col, 0, p, false, false); // col ← dcol
+                col2im(dx, b * c * h * wd, col, c, h, wd, k, stride, pad, oh, ow);
+            }
         });
         int total = o * ckk;
         Parallel.forRange((total + 4095) / 4096, 4096L * n, t -> {
