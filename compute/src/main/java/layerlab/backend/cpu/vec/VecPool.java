@@ -95,9 +95,7 @@ public final class VecPool {
                     if (xBase + (h1 - 1) * inW + col0 + kernel - 1 + stride * (L - 1) >= x.length) {
                         break; // the very end of x: the rest by the scalar walk
                     }
-                    if (max && kernel == 2 && stride == 2 && h1 - h0 == 2) {
-                        max2x2(y, argmax, x, xBase + h0 * inW + col0, inW, o + ow, m, laneCols);
-                    } else if (max) {
+                    if (max) {
                         FloatVector best = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
                         IntVector at = IntVector.zero(SI).add(xBase + h0 * inW + col0).add(laneCols);
                         for (int h = h0; h < h1; h++) {
@@ -129,40 +127,6 @@ public final class VecPool {
             }
         });
         return true;
-    }
-
-    /** Lanes 1, 3, 5, … of two neighbouring vectors. */
-    private static final jdk.incubator.vector.VectorShuffle<Float> ODD = jdk.incubator.vector.VectorShuffle.fromOp(S, j -> 2 * j + 1);
-
-    /**
-     * L outputs of a 2×2 stride-2 max window whose top-left inputs start at x[at] (columns at,
-     * at+2, …; laneCols = 0, 2, 4, …): four loads (two per input row) split into even and odd
-     * columns, visited in the window's row-major order with the scalar rule (v &gt; best or v is
-     * NaN); the first value needs no comparison (−∞ would keep its index, NaN takes it: both are
-     * the first value).
-     */
-    private static void max2x2(float[] y, int[] argmax, float[] x, int at, int inW, int out, VectorMask<Float> m,
-                               IntVector laneCols) {
-        FloatVector a0 = FloatVector.fromArray(S, x, at);
-        FloatVector a1 = FloatVector.fromArray(S, x, at + L);
-        FloatVector b0 = FloatVector.fromArray(S, x, at + inW);
-        FloatVector b1 = FloatVector.fromArray(S, x, at + inW + L);
-        FloatVector best = a0.rearrange(EVEN, a1);
-        IntVector off = IntVector.zero(SI);
-        FloatVector v = a0.rearrange(ODD, a1);
-        VectorMask<Float> take = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
-        best = best.blend(v, take);
-        off = off.blend(1, take.cast(SI));
-        v = b0.rearrange(EVEN, b1);
-        take = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
-        best = best.blend(v, take);
-        off = off.blend(inW, take.cast(SI));
-        v = b0.rearrange(ODD, b1);
-        take = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
-        best = best.blend(v, take);
-        off = off.blend(inW + 1, take.cast(SI));
-        best.intoArray(y, out, m);
-        off.add(laneCols).add(at).intoArray(argmax, out, m.cast(SI));
     }
 
     private static final jdk.incubator.vector.VectorShuffle<Float> DUP_LO = jdk.incubator.vector.VectorShuffle.fromOp(S, j -> j / 2);
