@@ -211,8 +211,13 @@ public final class VecGemm {
             mc = m <= 2 * MC ? m : Math.min(m, mcL2);
         }
         int tilesM = (m + mc - 1) / mc;
+        int threads = parallel ? Parallel.threads() : 1;
         int ncMax = directB ? NC_DIRECT : NC;
-        int tilesN = (n + ncMax - 1) / ncMax;
+        if (tilesM * ((n + ncMax - 1) / ncMax) < threads && n > NR) { // too few tiles for the threads: narrower ones
+            ncMax = Math.max(NR, roundUp((n + threads - 1) / threads, NR));
+        }
+        int ncTile = ncMax;
+        int tilesN = (n + ncTile - 1) / ncTile;
         if (pa == null && !directA && tilesN > 1) { // A is packed once, not once per tile of C
             pa = packA(transA, m, k, a, aOff, lda, directB, parallel);
         }
@@ -221,14 +226,14 @@ public final class VecGemm {
         PackedA pA = pa;
         if (!parallel || tilesM * tilesN == 1) {
             for (int t = 0; t < tilesM * tilesN; t++) {
-                tile(t / tilesN, t % tilesN, mc, ncMax, kcb, directA, dB, transA, transB, m, n, k, a, aOff, lda, aRowOff, pA,
+                tile(t / tilesN, t % tilesN, mc, ncTile, kcb, directA, dB, transA, transB, m, n, k, a, aOff, lda, aRowOff, pA,
                         b, bOff, ldb, bRowOff, c, cOff, ldc, accumulate);
             }
             return;
         }
-        long work = 2L * mc * Math.min(n, ncMax) * k;
+        long work = 2L * mc * Math.min(n, ncTile) * k;
         Parallel.forRange(tilesM * tilesN, work, t ->
-                tile(t / tilesN, t % tilesN, mc, ncMax, kcb, directA, dB, transA, transB, m, n, k, a, aOff, lda, aRowOff, pA,
+                tile(t / tilesN, t % tilesN, mc, ncTile, kcb, directA, dB, transA, transB, m, n, k, a, aOff, lda, aRowOff, pA,
                         b, bOff, ldb, bRowOff, c, cOff, ldc, accumulate));
     }
 
