@@ -6,16 +6,13 @@ package layerlab.backend.cpu;
  * <p>Per batch item b: col (C·k·k, OH·OW) = im2col(x[b]); y[b] (O, OH·OW) = W (O, C·k·k) · col + bias.
  * Backward: dW += dy[b] · colᵀ; dcol = Wᵀ · dy[b]; dx[b] = col2im(dcol). The loops run in parallel
  * over the batch; each item gets its own col buffer (one allocation per item, none per element).
- * The three GEMM shapes are blocked loops whose innermost loop is contiguous (the place a later
- * SIMD version plugs in). Compiled again as {@code ConvKernels64}: primitives and Math only.
+ * The GEMMs: gemmNN and gemmTN zero C and run the product loop of LinearKernels (i-k-j, the
+ * innermost loop contiguous), gemmNT takes dot products of rows. Compiled again as
+ * {@code ConvKernels64}: primitives and Math only.
  */
 @SuppressWarnings("cast") // in the float64 twin the (float)→(double) casts become redundant
 public final class ConvKernels {
     private ConvKernels() {}
-
-    /** Column tile (floats of one C row kept hot) and depth tile of the GEMMs. */
-    private static final int TILE_N = 512;
-    private static final int TILE_K = 128;
 
     /**
      * y (N, O, OH, OW) = conv(x (N, C, H, W), w (O, C, k, k)) + bias (O) (bias may be null);
@@ -145,7 +142,7 @@ public final class ConvKernels {
 
     // ---- GEMM, row-major; C is overwritten ----
 
-    /** C (m, nn) = A (m, kk) · B (kk, nn). */
+    /** C (m, nn) = A (m, kk) · B (kk, nn): C zeroed, then the product loop of LinearKernels. */
     public static void gemmNN(float[] cm, int cOff, float[] a, int aOff, float[] bm, int bOff, int m, int nn, int kk) {
         if (Simd.gemmNN(cm, cOff, a, aOff, bm, bOff, m, nn, kk)) {
             return;
@@ -153,22 +150,7 @@ public final class ConvKernels {
         for (int i = 0; i < m * nn; i++) {
             cm[cOff + i] = 0f;
         }
-        for (int j0 = 0; j0 < nn; j0 += TILE_N) {
-            int j1 = Math.min(nn, j0 + TILE_N);
-            for (int p0 = 0; p0 < kk; p0 += TILE_K) {
-                int p1 = Math.min(kk, p0 + TILE_K);
-                for (int i = 0; i < m; i++) {
-                    int cRow = cOff + i * nn;
-                    for (int q = p0; q < p1; q++) {
-                        float aiq = a[aOff + i * kk + q];
-                        int bRow = bOff + q * nn;
-                        for (int j = j0; j < j1; j++) {
-                            cm[cRow + j] += aiq * bm[bRow + j];
-                        }
-                    }
-                }
-            }
-        }
+        LinearKernels.gemmRows(cm, cOff, a, aOff, false, bm, bOff, m, nn, kk, 0, m);
     }
 
     /** C (m, nn) = A (m, kk) · B (nn, kk)ᵀ: dot products of rows, four partial sums for speed. */
@@ -199,7 +181,7 @@ public final class ConvKernels {
         }
     }
 
-    /** C (m, nn) = A (kk, m)ᵀ · B (kk, nn). */
+    /** C (m, nn) = A (kk, m)ᵀ · B (kk, nn): C zeroed, then the product loop of LinearKernels. */
     public static void gemmTN(float[] cm, int cOff, float[] a, int aOff, float[] bm, int bOff, int m, int nn, int kk) {
         if (Simd.gemmTN(cm, cOff, a, aOff, bm, bOff, m, nn, kk)) {
             return;
@@ -207,18 +189,6 @@ public final class ConvKernels {
         for (int i = 0; i < m * nn; i++) {
             cm[cOff + i] = 0f;
         }
-        for (int j0 = 0; j0 < nn; j0 += TILE_N) {
-            int j1 = Math.min(nn, j0 + TILE_N);
-            for (int i = 0; i < m; i++) {
-                int cRow = cOff + i * nn;
-                for (int q = 0; q < kk; q++) {
-                    float aqi = a[aOff + q * m + i];
-                    int bRow = bOff + q * nn;
-                    for (int j = j0; j < j1; j++) {
-                        cm[cRow + j] += aqi * bm[bRow + j];
-                    }
-                }
-            }
-        }
+        LinearKernels.gemmRows(cm, cOff, a, aOff, true, bm, bOff, m, nn, kk, 0, m);
     }
 }

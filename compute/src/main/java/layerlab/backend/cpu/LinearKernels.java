@@ -85,59 +85,48 @@ public final class LinearKernels {
         });
     }
 
-    /** c (m,n) += a (m,k) · b (k,n), i-k-j order: the innermost loop is an axpy over a row of b. */
+    /** c (m,n) += a (m,k) · b (k,n), in parallel over groups of rows of c. */
     public static void matmulNN(float[] c, float[] a, float[] b, int m, int n, int k) {
         if (Simd.matmulNN(c, a, b, m, n, k)) {
             return;
         }
         int tasks = (m + ROWS - 1) / ROWS;
-        Parallel.forRange(tasks, 2L * ROWS * n * k, t -> {
-            int i0 = t * ROWS;
-            int i1 = Math.min(m, i0 + ROWS);
-            for (int p0 = 0; p0 < k; p0 += TILE_K) {
-                int p1 = Math.min(k, p0 + TILE_K);
-                for (int j0 = 0; j0 < n; j0 += TILE_J) {
-                    int j1 = Math.min(n, j0 + TILE_J);
-                    for (int i = i0; i < i1; i++) {
-                        int ci = i * n;
-                        for (int p = p0; p < p1; p++) {
-                            float aip = a[i * k + p];
-                            int bp = p * n;
-                            for (int j = j0; j < j1; j++) {
-                                c[ci + j] += aip * b[bp + j];
-                            }
-                        }
-                    }
-                }
-            }
-        });
+        Parallel.forRange(tasks, 2L * ROWS * n * k, t -> gemmRows(c, 0, a, 0, false, b, 0, m, n, k, t * ROWS, Math.min(m, t * ROWS + ROWS)));
     }
 
-    /** c (m,n) += aᵀ · b with a: (k,m), b: (k,n), i-k-j order (a read down a column). */
+    /** c (m,n) += aᵀ · b with a: (k,m), b: (k,n), in parallel over groups of rows of c (a read down a column). */
     public static void matmulTN(float[] c, float[] a, float[] b, int m, int n, int k) {
         if (Simd.matmulTN(c, a, b, m, n, k)) {
             return;
         }
         int tasks = (m + ROWS - 1) / ROWS;
-        Parallel.forRange(tasks, 2L * ROWS * n * k, t -> {
-            int i0 = t * ROWS;
-            int i1 = Math.min(m, i0 + ROWS);
-            for (int p0 = 0; p0 < k; p0 += TILE_K) {
-                int p1 = Math.min(k, p0 + TILE_K);
-                for (int j0 = 0; j0 < n; j0 += TILE_J) {
-                    int j1 = Math.min(n, j0 + TILE_J);
-                    for (int i = i0; i < i1; i++) {
-                        int ci = i * n;
-                        for (int p = p0; p < p1; p++) {
-                            float api = a[p * m + i];
-                            int bp = p * n;
-                            for (int j = j0; j < j1; j++) {
-                                c[ci + j] += api * b[bp + j];
-                            }
+        Parallel.forRange(tasks, 2L * ROWS * n * k, t -> gemmRows(c, 0, a, 0, true, b, 0, m, n, k, t * ROWS, Math.min(m, t * ROWS + ROWS)));
+    }
+
+    /**
+     * The one scalar product loop (here and behind ConvKernels.gemmNN/TN): rows [i0, i1) of
+     * c[cOff + i·n + j] += Σ_p A(i, p) · b[bOff + p·n + j], with A(i, p) = a[aOff + i·k + p], or
+     * a[aOff + p·m + i] when transA (a stored (k, m)). i-k-j order: the innermost loop is an axpy
+     * over a contiguous row of b, which the JIT vectorizes; tiles of k and j keep a block of b in
+     * cache while the rows sweep over it. Each element sums its k products in order of p.
+     */
+    static void gemmRows(float[] c, int cOff, float[] a, int aOff, boolean transA, float[] b, int bOff,
+                         int m, int n, int k, int i0, int i1) {
+        for (int p0 = 0; p0 < k; p0 += TILE_K) {
+            int p1 = Math.min(k, p0 + TILE_K);
+            for (int j0 = 0; j0 < n; j0 += TILE_J) {
+                int j1 = Math.min(n, j0 + TILE_J);
+                for (int i = i0; i < i1; i++) {
+                    int ci = cOff + i * n;
+                    for (int p = p0; p < p1; p++) {
+                        float aip = transA ? a[aOff + p * m + i] : a[aOff + i * k + p];
+                        int bp = bOff + p * n;
+                        for (int j = j0; j < j1; j++) {
+                            c[ci + j] += aip * b[bp + j];
                         }
                     }
                 }
             }
-        });
+        }
     }
 }

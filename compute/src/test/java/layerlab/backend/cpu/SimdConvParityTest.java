@@ -50,6 +50,8 @@ class SimdConvParityTest {
         Simd.setEnabled(simd);
         float[] y = new float[n * o * oh * ow];
         float[] dx = new float[x.length];
+        java.util.Arrays.fill(y, Float.NaN); // outputs are overwritten: every element, whatever was there
+        java.util.Arrays.fill(dx, Float.NaN);
         float[] dw = new float[wt.length];
         float[] db = new float[o];
         ConvKernels.conv2dForward(y, x, wt, bias, n, c, h, w, o, k, s, p, oh, ow);

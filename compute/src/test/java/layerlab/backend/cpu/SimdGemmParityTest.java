@@ -40,6 +40,30 @@ class SimdGemmParityTest {
         compare("matmulTN", m, n, k, transpose(at, k, m), b, c -> LinearKernels.matmulTN(c, at, b, m, n, k));
     }
 
+    /**
+     * A packed once (deep blocks, for B read in place) times B given by row offsets: with spare
+     * floats past B's rows (read in place) and without (packed after all), against gemmNN.
+     */
+    @ParameterizedTest(name = "m={0} n={1} k={2} spare={3}")
+    @CsvSource({"13,70,700,true", "13,70,700,false", "5,500,700,false", "1,33,9,true", "9,40,300,false", "64,100,576,true"})
+    void packedATimesRowTableMatchesTheScalarLoop(int m, int n, int k, boolean spare) {
+        float[] a = Tensor.randn(1, m * k).data();
+        float[] b0 = Tensor.randn(2, k * n).data();
+        float[] b = spare ? java.util.Arrays.copyOf(b0, k * n + 64) : b0;
+        int[] rowOff = new int[k];
+        for (int p = 0; p < k; p++) {
+            rowOff[p] = p * n;
+        }
+        compare("packedA·rows", m, n, k, a, b0, c -> {
+            if (Simd.enabled()) {
+                layerlab.backend.cpu.vec.VecGemm.PackedA pa = layerlab.backend.cpu.vec.VecGemm.packA(false, m, k, a, 0, k, true);
+                layerlab.backend.cpu.vec.VecGemm.gemm(pa, false, n, b, 0, 0, rowOff, c, 0, n, false, false);
+            } else {
+                ConvKernels.gemmNN(c, 0, a, 0, b0, 0, m, n, k);
+            }
+        });
+    }
+
     @ParameterizedTest(name = "batch={0} in={1} out={2}")
     @CsvSource({"1,3,5", "33,70,19", "256,300,130", "32,25088,10", "3,1024,16", "5,64,3", "6,2048,7", "9,1088,12"})
     void linearForwardMatchesTheScalarLoop(int batch, int in, int out) {

@@ -113,15 +113,7 @@ public final class VecConv {
                                         int n, int c, int h, int wd, int o, int k, int pad, int oh, int ow) {
         int ckk = c * k * k;
         int p = oh * ow;
-        if (dbias != null) {
-            for (int oc = 0; oc < o; oc++) {
-                double sum = 0;
-                for (int b = 0; b < n; b++) {
-                    sum += VecMath.sum(dy, (b * o + oc) * p, p);
-                }
-                dbias[oc] += (float) sum;
-            }
-        }
+        biasGradient(dbias, dy, n, o, p);
         int pw = ow + k - 1;
         int ph = oh + k;
         int wide = oh * pw;
@@ -177,6 +169,20 @@ public final class VecConv {
             }
         }
         forwardShifted(dx, dy, flipped, null, n, o, oh, ow, c, k, k - 1 - pad, h, wd);
+    }
+
+    /** dbias[oc] += Σ over the batch and the positions of dy[·][oc] (dbias may be null), in parallel over oc. */
+    private static void biasGradient(float[] dbias, float[] dy, int n, int o, int p) {
+        if (dbias == null) {
+            return;
+        }
+        Parallel.forRange(o, (long) n * p, oc -> {
+            double sum = 0;
+            for (int b = 0; b < n; b++) {
+                sum += VecMath.sum(dy, (b * o + oc) * p, p);
+            }
+            dbias[oc] += (float) sum;
+        });
     }
 
     /** Row (ci, ki, kj) of im2col starts at ci·PH·PW + ki·PW + kj in the padded image. */
@@ -283,15 +289,7 @@ public final class VecConv {
         }
         int ckk = c * k * k;
         int p = oh * ow;
-        if (dbias != null) {
-            for (int oc = 0; oc < o; oc++) {
-                double sum = 0;
-                for (int b = 0; b < n; b++) {
-                    sum += VecMath.sum(dy, (b * o + oc) * p, p);
-                }
-                dbias[oc] += (float) sum;
-            }
-        }
+        biasGradient(dbias, dy, n, o, p);
         float[] dwPart = new float[n * o * ckk]; // (N, O, C·k·k): each item's dW, summed in a fixed order below
         Parallel.forRange(n, 4L * o * ckk * p, b -> {
             float[] col = col(ckk * p);
