@@ -18,11 +18,13 @@ from jupyter_client.manager import KernelManager
 from jupyter_client.session import Session
 
 OBS = {}
+# threads still running a cell's code or a parallel loop's iterations (an idle helper of
+# layerlab's Parallel waits in Parallel$Helper and runs nothing)
 THREADS_CELL = (
     'Thread.getAllStackTraces().entrySet().stream()'
     '.filter(e -> e.getKey() != Thread.currentThread())'
     '.filter(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().startsWith("REPL.")'
-    ' || f.getClassName().startsWith("layerlab.backend.cpu.Parallel")))'
+    ' || f.getClassName().startsWith("layerlab.backend.cpu.Parallel$Loop")))'
     '.map(e -> e.getKey().getName() + " " + e.getKey().getState())'
     '.collect(Collectors.toList())'
 )

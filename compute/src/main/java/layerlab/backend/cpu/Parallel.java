@@ -1,25 +1,35 @@
 package layerlab.backend.cpu;
 
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
-import java.util.stream.IntStream;
 
 /**
- * Runs independent loop iterations (usually over batch × channel) on a fixed pool.
+ * Runs independent loop iterations (usually over batch × channel) on the calling thread and
+ * threads − 1 helper threads.
  *
  * <p>The thread count is set with {@link #setThreads} (benchmarks compare at 1 and 2 threads);
  * it defaults to the number of cores. Small loops run inline: forking costs more than it saves.
+ * A helper that finishes waits for the next loop spinning for {@link #SPIN_NANOS} before it
+ * parks, as OpenMP runtimes do: a network's layers call one parallel loop after another, and
+ * waking a parked thread costs tens of microseconds on a virtual machine.
  *
  * <p>Every loop is interruptible: an interrupt of the calling thread (the notebook's stop
- * button) ends it between iterations with a {@link CancellationException}, on every worker.
+ * button) ends it between iterations with a {@link CancellationException}, on every worker;
+ * when forRange returns or throws, no iteration of it runs any more.
  */
 public final class Parallel {
-    private static volatile ForkJoinPool pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+    /** How long an idle helper spins for the next loop before it parks. */
+    static final long SPIN_NANOS = 200_000;
+
     private static volatile int threads = Runtime.getRuntime().availableProcessors();
+    private static volatile Helper[] helpers = Helper.start(threads - 1);
+
+    /** Whether this thread is running its share of a parallel loop (a nested loop then runs on it). */
+    private static final ThreadLocal<boolean[]> INSIDE = ThreadLocal.withInitial(() -> new boolean[1]);
 
     /** Below this many scalar operations in total, loops run on the calling thread. */
     private static final long MIN_WORK = 1 << 15;
@@ -35,48 +45,193 @@ public final class Parallel {
             throw new IllegalArgumentException("Parallel.setThreads: expected >= 1 thread, got " + n);
         }
         if (n != threads) {
-            ForkJoinPool old = pool;
-            pool = new ForkJoinPool(n);
+            Helper[] old = helpers;
+            helpers = Helper.start(n - 1);
             threads = n;
-            old.shutdown();
+            for (Helper h : old) {
+                h.stop();
+            }
         }
     }
 
     /**
      * Calls body(i) for i in [0, n), in parallel when there are several threads and the loop is
      * big enough ({@code workPerItem} ≈ scalar operations per iteration).
+     *
+     * <p>The calling thread works too: it hands out the iterations from one counter to itself
+     * and to threads − 1 helpers from the pool, so the loop starts at once, whatever a parked
+     * helper takes to wake up; a helper that has not started when the iterations run out is
+     * called off. An exception in any iteration stops the others and is thrown here. A loop
+     * called from inside a parallel loop runs on its thread.
      */
     public static void forRange(int n, long workPerItem, IntConsumer body) {
-        if (threads == 1 || n < 2 || (long) n * workPerItem < MIN_WORK) {
+        int t = threads;
+        if (t == 1 || n < 2 || (long) n * workPerItem < MIN_WORK || INSIDE.get()[0]) {
             for (int i = 0; i < n; i++) {
                 checkInterrupt();
                 body.accept(i);
             }
             return;
         }
-        AtomicBoolean stop = new AtomicBoolean();
-        Future<?> task = pool.submit(() -> IntStream.range(0, n).parallel().forEach(i -> {
-            if (stop.get()) {
-                throw new CancellationException("interrupted");
-            }
-            body.accept(i);
-        }));
+        Helper[] pool = helpers;
+        Loop loop = new Loop(n, body, Math.min(pool.length + 1, n) - 1);
+        for (int h = 0; h < loop.helpers.length(); h++) {
+            int helper = h;
+            pool[h].give(() -> loop.help(helper));
+        }
         try {
-            task.get();
-        } catch (InterruptedException e) {
-            stop.set(true);
-            task.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException r) {
+            loop.run();
+        } finally {
+            loop.awaitHelpers();
+        }
+        loop.rethrow();
+    }
+
+    /** One parallel loop: the shared counter, the helpers' states, the first failure. */
+    private static final class Loop {
+        private static final int WAITING = 0, RUNNING = 1, DONE = 2;
+
+        private final int n;
+        private final IntConsumer body;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicIntegerArray helpers;
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private final Thread caller = Thread.currentThread();
+
+        Loop(int n, IntConsumer body, int helpers) {
+            this.n = n;
+            this.body = body;
+            this.helpers = new AtomicIntegerArray(helpers);
+        }
+
+        /** The caller's share; an interrupt of the caller stops every thread of the loop. */
+        void run() {
+            boolean[] inside = INSIDE.get();
+            inside[0] = true;
+            try {
+                for (int i; failure.get() == null && (i = next.getAndIncrement()) < n; ) {
+                    if (caller.isInterrupted()) {
+                        failure.compareAndSet(null, new CancellationException("interrupted"));
+                        return;
+                    }
+                    body.accept(i);
+                }
+            } catch (RuntimeException | Error e) {
+                failure.compareAndSet(null, e);
+            } finally {
+                inside[0] = false;
+            }
+        }
+
+        void help(int h) {
+            if (!helpers.compareAndSet(h, WAITING, RUNNING)) {
+                return; // called off: the caller finished the loop first
+            }
+            INSIDE.get()[0] = true;
+            try {
+                for (int i; failure.get() == null && (i = next.getAndIncrement()) < n; ) {
+                    body.accept(i);
+                }
+            } catch (RuntimeException | Error e) {
+                failure.compareAndSet(null, e);
+            } finally {
+                INSIDE.get()[0] = false;
+                helpers.set(h, DONE);
+                LockSupport.unpark(caller);
+            }
+        }
+
+        /** Calls off the helpers that have not started; waits for the others to finish their iteration. */
+        void awaitHelpers() {
+            for (int h = 0; h < helpers.length(); h++) {
+                if (helpers.compareAndSet(h, WAITING, DONE)) {
+                    continue;
+                }
+                for (int spins = 0; helpers.get(h) != DONE; spins++) {
+                    if (spins < 2000) {
+                        Thread.onSpinWait();
+                    } else {
+                        LockSupport.parkNanos(this, 50_000);
+                    }
+                }
+            }
+        }
+
+        void rethrow() {
+            Throwable e = failure.get();
+            if (e instanceof RuntimeException r) {
                 throw r;
             }
-            if (cause instanceof Error err) {
+            if (e instanceof Error err) {
                 throw err;
             }
-            throw new IllegalStateException(cause);
+        }
+    }
+
+    /** One helper thread: runs the loops given to it, spinning a while for the next before it parks. */
+    private static final class Helper implements Runnable {
+        private final AtomicReference<Runnable> task = new AtomicReference<>();
+        private final Thread thread;
+        private volatile boolean parked;
+        private volatile boolean stopped;
+
+        private Helper(int i) {
+            thread = new Thread(this, "layerlab-parallel-" + i);
+            thread.setDaemon(true);
+        }
+
+        static Helper[] start(int n) {
+            Helper[] h = new Helper[n];
+            for (int i = 0; i < n; i++) {
+                h[i] = new Helper(i + 1);
+                h[i].thread.start();
+            }
+            return h;
+        }
+
+        void give(Runnable r) {
+            task.set(r);
+            if (parked) {
+                LockSupport.unpark(thread);
+            }
+        }
+
+        void stop() {
+            stopped = true;
+            LockSupport.unpark(thread);
+        }
+
+        @Override
+        public void run() {
+            while (!stopped) {
+                Runnable r = task.getAndSet(null);
+                if (r == null) {
+                    r = await();
+                }
+                if (r != null) {
+                    r.run();
+                }
+            }
+        }
+
+        /** The next task: spin for SPIN_NANOS, then park until given one (or stopped). */
+        private Runnable await() {
+            long until = System.nanoTime() + SPIN_NANOS;
+            for (int spins = 0; ; spins++) {
+                Runnable r = task.getAndSet(null);
+                if (r != null || stopped) {
+                    return r;
+                }
+                if ((spins & 63) != 0 || System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                parked = true;
+                if (task.get() == null && !stopped) {
+                    LockSupport.park(this);
+                }
+                parked = false;
+            }
         }
     }
 
