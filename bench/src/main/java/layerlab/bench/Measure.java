@@ -5,13 +5,17 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Times two implementations of one operation side by side: warm-up first, then the two are
- * called in alternation (A, B, A, B …) so that noise from other processes falls on both alike;
- * the result is each side's median.
+ * Times two implementations of one operation side by side, in alternating blocks: a pause, one
+ * untimed call, then {@link Plan#block} timed calls back to back — first A, then B, then A …
+ * Within a block the threads of the side being timed are warm, as in a training loop where one
+ * layer's call follows another's; the pause before each block lets the other side's idle
+ * threads stop spinning (libtorch's OpenMP workers spin for milliseconds after each parallel
+ * region: GNU libgomp's default, GOMP_SPINCOUNT 300000; layerlab's helpers spin 0.2 ms). Noise
+ * from other processes falls on both alike; the result is each side's median.
  *
  * <p>A {@link Case} separates what is timed ({@code body}) from what is not: {@code prepare}
  * runs before each timed call (for example: fresh leaves for autograd, so libtorch does not
- * accumulate into an old gradient), {@code cleanup} after it (freeing libtorch's outputs).
+ * accumulate into an old gradient), {@code cleanup} after it (freeing the outputs).
  */
 final class Measure {
     private Measure() {}
@@ -27,16 +31,19 @@ final class Measure {
         }
     }
 
-    /** How long to warm up and how many timed calls to make. */
-    record Plan(long warmupNanos, int minWarmup, int minReps, int maxReps, long budgetNanos) {
+    /** How long to warm up, how many timed calls to make, and how many per block. */
+    record Plan(long warmupNanos, int minWarmup, int minReps, int maxReps, long budgetNanos, int block) {
         static Plan standard() {
-            return new Plan(1_500_000_000L, 5, 7, 31, 5_000_000_000L);
+            return new Plan(1_500_000_000L, 5, 8, 40, 5_000_000_000L, 4);
         }
 
         static Plan quick() {
-            return new Plan(300_000_000L, 2, 3, 11, 1_500_000_000L);
+            return new Plan(300_000_000L, 2, 4, 12, 1_500_000_000L, 4);
         }
     }
+
+    /** The pause before each block (ms). */
+    static final int PAUSE_MS = 20;
 
     /** Medians in milliseconds: [median A, median B]. */
     static double[] sideBySide(Case a, Case b, Plan plan) throws Exception {
@@ -55,20 +62,23 @@ final class Measure {
         long t0 = System.nanoTime();
         while (ta.size() < plan.minReps()
                 || (ta.size() < plan.maxReps() && System.nanoTime() - t0 < plan.budgetNanos())) {
-            ta.add(time(a));
-            tb.add(time(b));
+            block(a, plan.block(), ta);
+            block(b, plan.block(), tb);
         }
         return new double[] {median(ta), median(tb)};
     }
 
-    /**
-     * One timed call in milliseconds. NOTE: it starts after a 10 ms pause: libtorch's OpenMP
-     * workers spin for milliseconds after each parallel region (GNU libgomp's default wait
-     * policy, GOMP_SPINCOUNT 300000) and would otherwise take a core from whatever runs next —
-     * the other side, here.
-     */
+    /** A pause, one untimed call, then n timed calls back to back. */
+    static void block(Case c, int n, List<Double> into) throws Exception {
+        Thread.sleep(PAUSE_MS);
+        time(c);
+        for (int i = 0; i < n; i++) {
+            into.add(time(c));
+        }
+    }
+
+    /** One call in milliseconds: prepare and cleanup run outside the timed part. */
     static double time(Case c) throws Exception {
-        Thread.sleep(10);
         c.prepare().run();
         long t = System.nanoTime();
         c.body().run();

@@ -31,6 +31,9 @@ public final class Parallel {
     /** Whether this thread is running its share of a parallel loop (a nested loop then runs on it). */
     private static final ThreadLocal<boolean[]> INSIDE = ThreadLocal.withInitial(() -> new boolean[1]);
 
+    /** Operations per run of iterations handed out at once (see forRange). */
+    private static final long GRAIN_WORK = 1 << 16;
+
     /** Below this many scalar operations in total, loops run on the calling thread. */
     private static final long MIN_WORK = 1 << 15;
 
@@ -74,7 +77,10 @@ public final class Parallel {
             return;
         }
         Helper[] pool = helpers;
-        Loop loop = new Loop(n, body, Math.min(pool.length + 1, n) - 1);
+        // iterations are handed out in runs of `grain` (≥ GRAIN_WORK operations, while every
+        // thread still gets 8 runs or more): one shared counter update per run, not per iteration
+        int grain = (int) Math.max(1, Math.min((GRAIN_WORK + workPerItem - 1) / Math.max(1, workPerItem), n / (8L * t)));
+        Loop loop = new Loop(n, grain, body, Math.min(pool.length + 1, n) - 1);
         for (int h = 0; h < loop.helpers.length(); h++) {
             int helper = h;
             pool[h].give(() -> loop.help(helper));
@@ -92,14 +98,16 @@ public final class Parallel {
         private static final int WAITING = 0, RUNNING = 1, DONE = 2;
 
         private final int n;
+        private final int grain;
         private final IntConsumer body;
         private final AtomicInteger next = new AtomicInteger();
         private final AtomicIntegerArray helpers;
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
         private final Thread caller = Thread.currentThread();
 
-        Loop(int n, IntConsumer body, int helpers) {
+        Loop(int n, int grain, IntConsumer body, int helpers) {
             this.n = n;
+            this.grain = grain;
             this.body = body;
             this.helpers = new AtomicIntegerArray(helpers);
         }
@@ -109,12 +117,14 @@ public final class Parallel {
             boolean[] inside = INSIDE.get();
             inside[0] = true;
             try {
-                for (int i; failure.get() == null && (i = next.getAndIncrement()) < n; ) {
-                    if (caller.isInterrupted()) {
-                        failure.compareAndSet(null, new CancellationException("interrupted"));
-                        return;
+                for (int start; failure.get() == null && (start = next.getAndAdd(grain)) < n; ) {
+                    for (int i = start, end = Math.min(n, start + grain); i < end; i++) {
+                        if (caller.isInterrupted()) {
+                            failure.compareAndSet(null, new CancellationException("interrupted"));
+                            return;
+                        }
+                        body.accept(i);
                     }
-                    body.accept(i);
                 }
             } catch (RuntimeException | Error e) {
                 failure.compareAndSet(null, e);
@@ -129,8 +139,10 @@ public final class Parallel {
             }
             INSIDE.get()[0] = true;
             try {
-                for (int i; failure.get() == null && (i = next.getAndIncrement()) < n; ) {
-                    body.accept(i);
+                for (int start; failure.get() == null && (start = next.getAndAdd(grain)) < n; ) {
+                    for (int i = start, end = Math.min(n, start + grain); i < end && failure.get() == null; i++) {
+                        body.accept(i);
+                    }
                 }
             } catch (RuntimeException | Error e) {
                 failure.compareAndSet(null, e);
