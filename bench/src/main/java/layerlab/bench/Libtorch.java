@@ -49,7 +49,12 @@ final class Libtorch implements AutoCloseable {
 
     /** A float32 array holding the tensor's values. */
     PtNDArray of(Tensor t) {
-        return (PtNDArray) base.create(t.toArray(), new Shape(Arrays.stream(t.shape()).mapToLong(v -> v).toArray()));
+        return of(t, base);
+    }
+
+    /** A libtorch copy of t owned by m (freed when m is closed). */
+    static PtNDArray of(Tensor t, NDManager m) {
+        return (PtNDArray) m.create(t.toArray(), new Shape(Arrays.stream(t.shape()).mapToLong(v -> v).toArray()));
     }
 
     /** A new handle on the same storage (no copy), owned by {@code m}, with requires_grad as asked. */

@@ -71,7 +71,10 @@ public final class Main {
                     for (boolean backward : new boolean[] {false, true}) {
                         Tensor[] xs = inputs(op);
                         Tensor[] dys = backward ? gradients(op) : null;
-                        double[] ms = Measure.sideBySide(layerlabCase(op, backward, xs, dys), torchCase(lt, op, backward, xs, dys), plan);
+                        double[] ms;
+                        try (NDManager row = lt.base().newSubManager()) { // this row's libtorch copies
+                            ms = Measure.sideBySide(layerlabCase(op, backward, xs, dys), torchCase(lt, row, op, backward, xs, dys), plan);
+                        }
                         Ops.Cost cost = backward ? op.forwardBackward() : op.forward();
                         Row r = new Row(op.name(), backward ? "fwd+bwd" : "fwd", t, ms[0], ms[1], limitMs(cost, lim));
                         rows.add(r);
@@ -172,20 +175,22 @@ public final class Main {
     }
 
     /** Fresh handles each call (same storage): outputs and gradients are freed after the timed part. */
-    private static Measure.Case torchCase(Libtorch lt, Ops.Op op, boolean backward, Tensor[] xs, Tensor[] dys) {
+    private static Measure.Case torchCase(Libtorch lt, NDManager row, Ops.Op op, boolean backward, Tensor[] xs, Tensor[] dys) {
+        List<PtNDArray> shared = new ArrayList<>(); // parameters and constants: one copy for all inputs
+        for (Tensor p : op.params()) {
+            shared.add(Libtorch.of(p, row));
+        }
+        for (Tensor c : op.consts()) {
+            shared.add(Libtorch.of(c, row));
+        }
         List<List<PtNDArray>> copies = new ArrayList<>();
         List<PtNDArray> tdys = new ArrayList<>();
         for (int k = 0; k < COPIES; k++) {
             List<PtNDArray> arrays = new ArrayList<>();
-            arrays.add(k == 0 || xs[k] != xs[0] ? lt.of(xs[k]) : copies.get(0).get(0));
-            for (Tensor p : op.params()) {
-                arrays.add(lt.of(p));
-            }
-            for (Tensor c : op.consts()) {
-                arrays.add(lt.of(c));
-            }
+            arrays.add(k == 0 || xs[k] != xs[0] ? Libtorch.of(xs[k], row) : copies.get(0).get(0));
+            arrays.addAll(shared);
             copies.add(arrays);
-            tdys.add(backward ? lt.of(dys[k]) : null);
+            tdys.add(backward ? Libtorch.of(dys[k], row) : null);
         }
         int grads = 1 + op.params().length;
         NDManager[] scope = new NDManager[1];
@@ -194,7 +199,7 @@ public final class Main {
         return new Measure.Case(() -> {
             call[0] = (call[0] + 1) % COPIES;
             JniUtils.setGradMode(backward);
-            scope[0] = lt.base().newSubManager();
+            scope[0] = row.newSubManager();
             for (int i = 0; i < in.length; i++) {
                 in[i] = Libtorch.view(copies.get(call[0]).get(i), scope[0], backward && i < grads);
             }

@@ -31,6 +31,29 @@ class SimdMathTest {
     }
 
     @Test
+    void expm1NonPositiveIsExpm1BitForBitWhereXIsAtMostZero() {
+        int lanes = FloatVector.SPECIES_PREFERRED.length();
+        int n = 1 << 16;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = -120f * i / n; // [−120, 0]: also below where e^x underflows
+        }
+        x[5] = Float.NaN;
+        x[7] = -0f;
+        float[] a = new float[n];
+        float[] b = new float[n];
+        for (int i = 0; i < n; i += lanes) {
+            FloatVector v = FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, i);
+            VecMath.expm1(v).intoArray(a, i);
+            VecMath.expm1NonPositive(v).intoArray(b, i);
+        }
+        for (int i = 0; i < n; i++) {
+            assertTrue(Float.floatToIntBits(a[i]) == Float.floatToIntBits(b[i]) || (Float.isNaN(a[i]) && Float.isNaN(b[i])),
+                    "x = " + x[i] + ": expm1 " + a[i] + ", expm1NonPositive " + b[i]);
+        }
+    }
+
+    @Test
     void sigmoidWithin3Ulp() {
         assertUlp("sigmoid", VecMath::sigmoid, v -> 1 / (1 + Math.exp(-v)), -85f, 40f, 3);
     }

@@ -118,7 +118,7 @@ public final class VecActivation {
     }
 
     private static FloatVector eluForwardV(FloatVector v, float alpha) {
-        return VecMath.expm1(v).mul(alpha).blend(v, v.compare(VectorOperators.GT, 0f));
+        return VecMath.expm1NonPositive(v).mul(alpha).blend(v, v.compare(VectorOperators.GT, 0f));
     }
 
     /** dx = dy where x > 0, else dy·α·e^x. */
