@@ -45,6 +45,26 @@ class SimdConvParityTest {
         }
     }
 
+    @ParameterizedTest(name = "n={0} c={1} {2}x{3} o={4} k={5} s={6} p={7}")
+    @CsvSource({"3,1,28,28,32,3,1,1", "2,2,9,7,5,3,1,1", "4,3,10,10,8,3,1,1", "2,1,8,9,3,3,2,1"})
+    void parametersOnlyBackwardGivesTheSameWeightGradient(int n, int c, int h, int w, int o, int k, int s, int p) {
+        // Layer.backwardParameters: dx == null, the kernels skip dX; dW and db as with it
+        int oh = (h + 2 * p - k) / s + 1;
+        int ow = (w + 2 * p - k) / s + 1;
+        float[] x = Tensor.randn(1, n * c * h * w).data();
+        float[] wt = Tensor.randn(2, o * c * k * k).data();
+        float[] dy = Tensor.randn(4, n * o * oh * ow).data();
+        float[][] slow = run(false, x, wt, null, dy, n, c, h, w, o, k, s, p, oh, ow);
+        for (boolean simd : new boolean[] {false, true}) {
+            Simd.setEnabled(simd);
+            float[] dw = new float[wt.length];
+            float[] db = new float[o];
+            ConvKernels.conv2dBackward(null, dw, db, dy, x, wt, n, c, h, w, o, k, s, p, oh, ow);
+            SimdParity.assertClose("conv dw, parameters only, simd=" + simd, slow[2], dw, 1e-5);
+            SimdParity.assertClose("conv dbias, parameters only, simd=" + simd, slow[3], db, 1e-5);
+        }
+    }
+
     private static float[][] run(boolean simd, float[] x, float[] wt, float[] bias, float[] dy,
                                  int n, int c, int h, int w, int o, int k, int s, int p, int oh, int ow) {
         Simd.setEnabled(simd);
