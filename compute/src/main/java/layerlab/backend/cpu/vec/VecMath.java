@@ -145,9 +145,29 @@ public final class VecMath {
         return em1r.fma(scale, scale.sub(1f));
     }
 
-    /** σ(x) = 1 / (1 + e^−x): max relative error 3 ulp where σ(x) ≥ 1e-37 (SimdMathTest); 0 below x = −88.72. */
+    /**
+     * σ(x) = 1 / (1 + e^−x): max relative error 3 ulp where σ(x) ≥ 1e-37 (SimdMathTest). e^−x is
+     * {@link #exp}'s reduction and polynomial on −x clamped to [−87.3, 88] with one range check
+     * instead of two: above x = 87.3 the sum 1 + e^−x rounds to 1 by itself; below x = −88.72,
+     * where e^−x overflows, σ is 0 as in the scalar loop. NaN stays NaN.
+     */
     public static FloatVector sigmoid(FloatVector x) {
-        return FloatVector.broadcast(S, 1f).div(exp(x.neg()).add(1f)); // NaN in, NaN out (exp keeps it)
+        FloatVector xc = x.neg().max(EXP_LO).min(EXP_HI);
+        FloatVector t = xc.fma(LOG2E, ROUND);
+        FloatVector n = t.sub(ROUND);
+        IntVector ni = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND));
+        FloatVector r = n.fma(c(-LN2_HI), xc);
+        r = n.fma(c(-LN2_LO), r);
+        FloatVector p = r.fma(1f / 5040, 1f / 720);
+        p = p.fma(r, c(1f / 120));
+        p = p.fma(r, c(1f / 24));
+        p = p.fma(r, c(1f / 6));
+        p = p.fma(r, c(0.5f));
+        p = p.fma(r, c(1f));
+        p = p.fma(r, c(1f));
+        FloatVector scale = ni.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector y = FloatVector.broadcast(S, 1f).div(p.mul(scale).add(1f));
+        return y.blend(0f, x.compare(VectorOperators.LT, -88.72284f)); // as the scalar loop: 0 where e^−x overflows
     }
 
     // tanh(x)/x ≈ P(x²) on |x| < 0.625 (weighted least squares fit, ≤ 1.2 ulp in float32)
