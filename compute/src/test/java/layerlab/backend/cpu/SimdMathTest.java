@@ -31,7 +31,7 @@ class SimdMathTest {
     }
 
     @Test
-    void expm1NonPositiveIsExpm1BitForBitWhereXIsAtMostZero() {
+    void theNonPositiveFormsAreExpAndExpm1BitForBitWhereXIsAtMostZero() {
         int lanes = FloatVector.SPECIES_PREFERRED.length();
         int n = 1 << 16;
         float[] x = new float[n];
@@ -47,9 +47,20 @@ class SimdMathTest {
             VecMath.expm1(v).intoArray(a, i);
             VecMath.expm1NonPositive(v).intoArray(b, i);
         }
+        assertSameBits("expm1", x, a, b);
+        for (int i = 0; i < n; i += lanes) {
+            FloatVector v = FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, i);
+            VecMath.exp(v).intoArray(a, i);
+            VecMath.expNonPositive(v).intoArray(b, i);
+        }
+        assertSameBits("exp", x, a, b);
+    }
+
+    private static void assertSameBits(String what, float[] x, float[] a, float[] b) {
+        int n = x.length;
         for (int i = 0; i < n; i++) {
             assertTrue(Float.floatToIntBits(a[i]) == Float.floatToIntBits(b[i]) || (Float.isNaN(a[i]) && Float.isNaN(b[i])),
-                    "x = " + x[i] + ": expm1 " + a[i] + ", expm1NonPositive " + b[i]);
+                    "x = " + x[i] + ": " + what + " " + a[i] + ", " + what + "NonPositive " + b[i]);
         }
     }
 

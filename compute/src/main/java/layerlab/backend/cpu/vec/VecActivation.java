@@ -136,7 +136,7 @@ public final class VecActivation {
     }
 
     private static FloatVector eluBackwardV(FloatVector v, FloatVector g, float alpha) {
-        return g.mul(alpha).mul(VecMath.exp(v)).blend(g, v.compare(VectorOperators.GT, 0f));
+        return g.mul(alpha).mul(VecMath.expNonPositive(v)).blend(g, v.compare(VectorOperators.GT, 0f));
     }
 
     /** y = σ(x). */

@@ -122,6 +122,28 @@ public final class VecMath {
     }
 
     /**
+     * {@link #exp} where it matters for ELU's backward, x ≤ 0: the same bits there, without the
+     * check for overflow that those lanes never need. Lanes x &gt; 0 get e^0 = 1; NaN stays NaN.
+     */
+    public static FloatVector expNonPositive(FloatVector x) {
+        FloatVector xc = x.max(EXP_LO).min(0f);
+        FloatVector t = xc.fma(LOG2E, ROUND);
+        FloatVector n = t.sub(ROUND);
+        IntVector ni = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND));
+        FloatVector r = n.fma(c(-LN2_HI), xc);
+        r = n.fma(c(-LN2_LO), r);
+        FloatVector p = r.fma(1f / 5040, 1f / 720);
+        p = p.fma(r, c(1f / 120));
+        p = p.fma(r, c(1f / 24));
+        p = p.fma(r, c(1f / 6));
+        p = p.fma(r, c(0.5f));
+        p = p.fma(r, c(1f));
+        p = p.fma(r, c(1f));
+        FloatVector scale = ni.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(scale).blend(0f, x.compare(VectorOperators.LT, EXP_LO));
+    }
+
+    /**
      * {@link #expm1} where it matters for ELU, x ≤ 0: the same reduction and polynomial, bit for
      * bit, without the range checks that lanes x ≤ 0 never need (below −87.3 the result rounds
      * to −1 by itself). Lanes x &gt; 0 get expm1(0) = 0; NaN stays NaN.
