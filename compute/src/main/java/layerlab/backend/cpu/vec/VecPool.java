@@ -281,6 +281,9 @@ public final class VecPool {
         });
     }
 
+    /** 0, 2, 4, …: the even columns. */
+    private static final IntVector TWICE = IntVector.zero(SI).addIndex(2);
+
     /** x[off], x[off + 2], …, x[off + 2(L − 1)]: two loads and a shuffle keeping the even lanes. */
     private static FloatVector everyOther(float[] x, int off) {
         return FloatVector.fromArray(S, x, off).rearrange(EVEN, FloatVector.fromArray(S, x, off + L));
@@ -289,7 +292,7 @@ public final class VecPool {
     /** Max over the 2×2 windows of rows r0 and r0 + inW for outputs o … ; returns where it stopped. */
     private static int maxRow2x2(float[] y, int[] argmax, float[] x, int r0, int inW, int o, int outW) {
         int r1 = r0 + inW;
-        IntVector twice = IntVector.zero(SI).addIndex(2); // 0, 2, 4, …: the even columns
+        IntVector twice = TWICE;
         int ow = 0;
         for (; ow < outW && r1 + 2 * ow + 2 * L + 1 <= x.length; ow += L) { // the row's last vector masked
             VectorMask<Float> m = S.indexInRange(ow, outW);
