@@ -1,11 +1,9 @@
 package layerlab.backend.cpu;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import layerlab.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every vectorized activation against its scalar twin in ActivationKernels, forward and backward,
@@ -13,18 +11,9 @@ import org.junit.jupiter.api.Test;
  * with ±0, ±∞, NaN and large values mixed in. Bounds: exact for ReLU/LeakyReLU (same
  * arithmetic); 1e-6 of max(1, |value|) for the exp-based ones (≤ 4 ulp per SimdMathTest).
  */
+@ExtendWith(SimdParity.class)
 class SimdActivationParityTest {
     private static final int N = 200_003;
-
-    @BeforeEach
-    void needsVectorApi() {
-        assertTrue(Simd.available(), "jdk.incubator.vector not present: the tests run with --add-modules jdk.incubator.vector (parent pom)");
-    }
-
-    @AfterEach
-    void restore() {
-        SimdParity.restore();
-    }
 
     private interface Op {
         void run(float[] out, float[] a, float[] b);

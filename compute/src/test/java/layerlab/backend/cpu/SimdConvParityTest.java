@@ -1,11 +1,9 @@
 package layerlab.backend.cpu;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import layerlab.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
@@ -14,17 +12,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * sizes. Bound: relative difference ≤ 1e-5 after scaling by the largest |value| (sums of up to
  * C·k·k or N·OH·OW float products in different orders).
  */
+@ExtendWith(SimdParity.class)
 class SimdConvParityTest {
-    @BeforeEach
-    void needsVectorApi() {
-        assertTrue(Simd.available(), "jdk.incubator.vector not present: the tests run with --add-modules jdk.incubator.vector (parent pom)");
-    }
-
-    @AfterEach
-    void restore() {
-        SimdParity.restore();
-    }
-
     @ParameterizedTest(name = "n={0} c={1} hw={2}x{3} o={4} k={5} s={6} p={7}")
     @CsvSource({"2,3,7,9,5,3,1,1", "3,4,8,8,6,3,2,1", "2,2,5,6,3,1,1,0", "1,3,9,7,4,5,2,2", "4,8,12,12,16,3,1,1", "1,1,3,3,1,3,3,0",
                 "2,3,9,11,4,5,1,2", "2,3,9,11,4,5,1,0", "1,2,6,5,3,3,1,0", "2,3,6,7,2,2,1,1",

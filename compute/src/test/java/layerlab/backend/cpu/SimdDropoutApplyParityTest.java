@@ -1,15 +1,13 @@
 package layerlab.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import layerlab.backend.Backends;
 import layerlab.tensor.Device;
 import layerlab.tensor.Rng;
 import layerlab.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
@@ -17,17 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * against the two-step path it replaces — draw the mask, then apply it: identical bits, for keep
  * probabilities that are and are not floats, and lengths with a tail.
  */
+@ExtendWith(SimdParity.class)
 class SimdDropoutApplyParityTest {
-    @BeforeEach
-    void needsVectorApi() {
-        assertTrue(Simd.available(), "jdk.incubator.vector not present: the tests run with --add-modules jdk.incubator.vector (parent pom)");
-    }
-
-    @AfterEach
-    void restore() {
-        SimdParity.restore();
-    }
-
     @ParameterizedTest(name = "n={0} keep={1}")
     @CsvSource({"100000,0.5", "16387,0.8", "9,0.3", "50001,0.1", "40000,1.0", "30001,0.7000000000000001"})
     void theDrawAppliedIsTheMaskDrawnThenApplied(int n, double keep) {

@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.Consumer;
 import layerlab.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
@@ -15,17 +14,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Bound: |fast − scalar| ≤ 1e-5 · Σ_p |a_ip|·|b_pj| (both sum k products in float, in
  * different orders; the error of each is a few ulp of that sum).
  */
+@ExtendWith(SimdParity.class)
 class SimdGemmParityTest {
-    @BeforeEach
-    void needsVectorApi() {
-        assertTrue(Simd.available(), "jdk.incubator.vector not present: the tests run with --add-modules jdk.incubator.vector (parent pom)");
-    }
-
-    @AfterEach
-    void restore() {
-        SimdParity.restore();
-    }
-
     @ParameterizedTest(name = "m={0} n={1} k={2}")
     @CsvSource({"1,1,1", "8,32,256", "7,33,257", "17,100,300", "130,70,513", "257,520,40", "64,3136,576", "3,5,1000"})
     void convGemmsMatchTheScalarLoops(int m, int n, int k) {

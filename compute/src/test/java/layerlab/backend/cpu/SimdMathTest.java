@@ -6,19 +6,15 @@ import java.util.function.DoubleUnaryOperator;
 import java.util.function.UnaryOperator;
 import jdk.incubator.vector.FloatVector;
 import layerlab.backend.cpu.vec.VecMath;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The stated accuracy of the vectorized exp, expm1, sigmoid and tanh, measured in ulps of the
  * float32 result against Math (double, rounded once) on a dense grid of every range they serve.
  */
+@ExtendWith(SimdParity.class)
 class SimdMathTest {
-    @BeforeEach
-    void needsVectorApi() {
-        assertTrue(Simd.available(), "jdk.incubator.vector not present: the tests run with --add-modules jdk.incubator.vector (parent pom)");
-    }
-
     @Test
     void expWithin2Ulp() {
         assertUlp("exp", VecMath::exp, Math::exp, -87f, 88f, 2);

@@ -1,11 +1,9 @@
 package layerlab.backend.cpu;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import layerlab.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
@@ -14,17 +12,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * per-element γ (span H·W and 1), sizes that leave vector tails and a mean far from 0. Bound
  * 1e-5 of max(1, |value|): the float-lane partial sums differ from the all-double scalar sums.
  */
+@ExtendWith(SimdParity.class)
 class SimdNormParityTest {
-    @BeforeEach
-    void needsVectorApi() {
-        assertTrue(Simd.available(), "jdk.incubator.vector not present: the tests run with --add-modules jdk.incubator.vector (parent pom)");
-    }
-
-    @AfterEach
-    void restore() {
-        SimdParity.restore();
-    }
-
     @ParameterizedTest(name = "n={0} c={1} s={2} train={3}")
     @CsvSource({"4,3,37,true", "8,16,3136,true", "8,16,3136,false", "2,5,1,true", "3,2,100,false"})
     void batchNorm(int n, int c, int s, boolean train) {

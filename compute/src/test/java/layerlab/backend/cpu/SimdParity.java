@@ -2,9 +2,27 @@ package layerlab.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Shared by the parity tests: the check (prints the worst difference, fails above the bound) and the restore. */
-final class SimdParity {
-    private SimdParity() {}
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Shared by the parity tests: the check (prints the worst difference, fails above the bound),
+ * and, as a JUnit extension ({@code @ExtendWith(SimdParity.class)}), the Vector API required
+ * before each test and the run's setting restored after it.
+ */
+final class SimdParity implements BeforeEachCallback, AfterEachCallback {
+    SimdParity() {}
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        assertTrue(Simd.available(), "jdk.incubator.vector not present: the tests run with --add-modules jdk.incubator.vector (parent pom)");
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        restore();
+    }
 
     /** Back to the run's setting (-Dlayerlab.simd=false keeps the scalar twins on for the other tests). */
     static void restore() {

@@ -1,12 +1,10 @@
 package layerlab.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import layerlab.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
@@ -15,17 +13,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * to a coarse grid), NaNs and −∞ in the input, padding, ceil mode, widths that leave partial
  * vectors, both averaging divisors.
  */
+@ExtendWith(SimdParity.class)
 class SimdPoolParityTest {
-    @BeforeEach
-    void needsVectorApi() {
-        assertTrue(Simd.available(), "jdk.incubator.vector not present: the tests run with --add-modules jdk.incubator.vector (parent pom)");
-    }
-
-    @AfterEach
-    void restore() {
-        SimdParity.restore();
-    }
-
     @ParameterizedTest(name = "{0}x{1} k={2} s={3} p={4} ceil={5}")
     @CsvSource({"56,56,2,2,0,false", "56,56,3,2,1,false", "13,77,3,2,1,true", "9,40,2,1,0,false", "7,9,2,3,0,true",
                 "20,100,3,1,1,false", "16,16,4,4,2,true", "5,33,5,2,2,false",

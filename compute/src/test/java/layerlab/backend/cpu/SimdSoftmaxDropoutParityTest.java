@@ -1,13 +1,11 @@
 package layerlab.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import layerlab.nn.Dropout;
 import layerlab.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,17 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (bound 1e-6: exp within 2 ulp), and the vectorized dropout mask against the scalar draw
  * (identical: the same integer hash, the same comparison).
  */
+@ExtendWith(SimdParity.class)
 class SimdSoftmaxDropoutParityTest {
-    @BeforeEach
-    void needsVectorApi() {
-        assertTrue(Simd.available(), "jdk.incubator.vector not present: the tests run with --add-modules jdk.incubator.vector (parent pom)");
-    }
-
-    @AfterEach
-    void restore() {
-        SimdParity.restore();
-    }
-
     @ParameterizedTest(name = "outer={0} n={1} inner={2}")
     @CsvSource({"4,64,3136", "3,10,17", "2,5,1000", "1,1,40", "5,7,16", "2,3,1100"})
     void softmaxMatchesTheScalarLoops(int outer, int n, int inner) {

@@ -75,7 +75,53 @@ public final class VecMath {
      * times 2^n built in the exponent bits.
      */
     public static FloatVector exp(FloatVector x) {
-        FloatVector xc = x.max(EXP_LO).min(EXP_HI);
+        FloatVector e = expClamped(x.max(EXP_LO).min(EXP_HI));
+        e = e.blend(0f, x.compare(VectorOperators.LT, EXP_LO));
+        return e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.72284f)); // NaN: NaN all the way
+    }
+
+    /**
+     * e^x − 1, accurate also near 0 (max relative error 2 ulp, SimdMathTest): with x = n·ln2 + r
+     * as in {@link #exp}, e^x − 1 = 2^n·(e^r − 1) + (2^n − 1), and e^r − 1 = r·(1 + r/2 + r²/6 + …)
+     * has no cancellation; for n = 0 that is all. One range reduction for both ELU branches.
+     * −1 below x = −87.3, +∞ above 88.72; NaN stays NaN.
+     */
+    public static FloatVector expm1(FloatVector x) {
+        FloatVector e = expm1Clamped(x.max(EXP_LO).min(EXP_HI));
+        e = e.blend(-1f, x.compare(VectorOperators.LT, EXP_LO));
+        return e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.72284f));
+    }
+
+    /**
+     * {@link #exp} where it matters for ELU's backward, x ≤ 0: the same bits there, without the
+     * check for overflow that those lanes never need. Lanes x &gt; 0 get e^0 = 1; NaN stays NaN.
+     */
+    public static FloatVector expNonPositive(FloatVector x) {
+        return expClamped(x.max(EXP_LO).min(0f)).blend(0f, x.compare(VectorOperators.LT, EXP_LO));
+    }
+
+    /**
+     * {@link #expm1} where it matters for ELU, x ≤ 0: the same reduction and polynomial, bit for
+     * bit, without the range checks that lanes x ≤ 0 never need (below −87.3 the result rounds
+     * to −1 by itself). Lanes x &gt; 0 get expm1(0) = 0; NaN stays NaN.
+     */
+    public static FloatVector expm1NonPositive(FloatVector x) {
+        return expm1Clamped(x.max(EXP_LO).min(0f));
+    }
+
+    /**
+     * σ(x) = 1 / (1 + e^−x): max relative error 3 ulp where σ(x) ≥ 1e-37 (SimdMathTest). e^−x is
+     * {@link #exp}'s reduction and polynomial on −x clamped to [−87.3, 88] with one range check
+     * instead of two: above x = 87.3 the sum 1 + e^−x rounds to 1 by itself; below x = −88.72,
+     * where e^−x overflows, σ is 0 as in the scalar loop. NaN stays NaN.
+     */
+    public static FloatVector sigmoid(FloatVector x) {
+        FloatVector y = FloatVector.broadcast(S, 1f).div(expClamped(x.neg().max(EXP_LO).min(EXP_HI)).add(1f));
+        return y.blend(0f, x.compare(VectorOperators.LT, -88.72284f)); // as the scalar loop: 0 where e^−x overflows
+    }
+
+    /** e^xc for xc already in [EXP_LO, EXP_HI]: the range reduction, e^r to r⁷, times 2^n. */
+    private static FloatVector expClamped(FloatVector xc) {
         FloatVector t = xc.fma(LOG2E, ROUND);
         FloatVector n = t.sub(ROUND);
         IntVector ni = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND));
@@ -88,20 +134,11 @@ public final class VecMath {
         p = p.fma(r, c(0.5f));
         p = p.fma(r, c(1f));
         p = p.fma(r, c(1f));
-        FloatVector scale = ni.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector e = p.mul(scale);
-        e = e.blend(0f, x.compare(VectorOperators.LT, EXP_LO));
-        return e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.72284f)); // NaN: NaN all the way
+        return p.mul(ni.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
     }
 
-    /**
-     * e^x − 1, accurate also near 0 (max relative error 2 ulp, SimdMathTest): with x = n·ln2 + r
-     * as in {@link #exp}, e^x − 1 = 2^n·(e^r − 1) + (2^n − 1), and e^r − 1 = r·(1 + r/2 + r²/6 + …)
-     * has no cancellation; for n = 0 that is all. One range reduction for both ELU branches.
-     * −1 below x = −87.3, +∞ above 88.72; NaN stays NaN.
-     */
-    public static FloatVector expm1(FloatVector x) {
-        FloatVector xc = x.max(EXP_LO).min(EXP_HI);
+    /** e^xc − 1 for xc already in [EXP_LO, EXP_HI]: 2^n·(e^r − 1) + (2^n − 1), e^r − 1 to r⁸. */
+    private static FloatVector expm1Clamped(FloatVector xc) {
         FloatVector t = xc.fma(LOG2E, ROUND);
         FloatVector n = t.sub(ROUND);
         IntVector ni = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND));
@@ -116,80 +153,7 @@ public final class VecMath {
         p = p.fma(r, c(1f));
         FloatVector em1r = p.mul(r); // e^r − 1
         FloatVector scale = ni.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector e = em1r.fma(scale, scale.sub(1f));
-        e = e.blend(-1f, x.compare(VectorOperators.LT, EXP_LO));
-        return e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.72284f));
-    }
-
-    /**
-     * {@link #exp} where it matters for ELU's backward, x ≤ 0: the same bits there, without the
-     * check for overflow that those lanes never need. Lanes x &gt; 0 get e^0 = 1; NaN stays NaN.
-     */
-    public static FloatVector expNonPositive(FloatVector x) {
-        FloatVector xc = x.max(EXP_LO).min(0f);
-        FloatVector t = xc.fma(LOG2E, ROUND);
-        FloatVector n = t.sub(ROUND);
-        IntVector ni = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND));
-        FloatVector r = n.fma(c(-LN2_HI), xc);
-        r = n.fma(c(-LN2_LO), r);
-        FloatVector p = r.fma(1f / 5040, 1f / 720);
-        p = p.fma(r, c(1f / 120));
-        p = p.fma(r, c(1f / 24));
-        p = p.fma(r, c(1f / 6));
-        p = p.fma(r, c(0.5f));
-        p = p.fma(r, c(1f));
-        p = p.fma(r, c(1f));
-        FloatVector scale = ni.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return p.mul(scale).blend(0f, x.compare(VectorOperators.LT, EXP_LO));
-    }
-
-    /**
-     * {@link #expm1} where it matters for ELU, x ≤ 0: the same reduction and polynomial, bit for
-     * bit, without the range checks that lanes x ≤ 0 never need (below −87.3 the result rounds
-     * to −1 by itself). Lanes x &gt; 0 get expm1(0) = 0; NaN stays NaN.
-     */
-    public static FloatVector expm1NonPositive(FloatVector x) {
-        FloatVector xc = x.max(EXP_LO).min(0f);
-        FloatVector t = xc.fma(LOG2E, ROUND);
-        FloatVector n = t.sub(ROUND);
-        IntVector ni = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND));
-        FloatVector r = n.fma(c(-LN2_HI), xc);
-        r = n.fma(c(-LN2_LO), r);
-        FloatVector p = r.fma(c(1f / 40320), c(1f / 5040));
-        p = p.fma(r, c(1f / 720));
-        p = p.fma(r, c(1f / 120));
-        p = p.fma(r, c(1f / 24));
-        p = p.fma(r, c(1f / 6));
-        p = p.fma(r, c(0.5f));
-        p = p.fma(r, c(1f));
-        FloatVector em1r = p.mul(r);
-        FloatVector scale = ni.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         return em1r.fma(scale, scale.sub(1f));
-    }
-
-    /**
-     * σ(x) = 1 / (1 + e^−x): max relative error 3 ulp where σ(x) ≥ 1e-37 (SimdMathTest). e^−x is
-     * {@link #exp}'s reduction and polynomial on −x clamped to [−87.3, 88] with one range check
-     * instead of two: above x = 87.3 the sum 1 + e^−x rounds to 1 by itself; below x = −88.72,
-     * where e^−x overflows, σ is 0 as in the scalar loop. NaN stays NaN.
-     */
-    public static FloatVector sigmoid(FloatVector x) {
-        FloatVector xc = x.neg().max(EXP_LO).min(EXP_HI);
-        FloatVector t = xc.fma(LOG2E, ROUND);
-        FloatVector n = t.sub(ROUND);
-        IntVector ni = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND));
-        FloatVector r = n.fma(c(-LN2_HI), xc);
-        r = n.fma(c(-LN2_LO), r);
-        FloatVector p = r.fma(1f / 5040, 1f / 720);
-        p = p.fma(r, c(1f / 120));
-        p = p.fma(r, c(1f / 24));
-        p = p.fma(r, c(1f / 6));
-        p = p.fma(r, c(0.5f));
-        p = p.fma(r, c(1f));
-        p = p.fma(r, c(1f));
-        FloatVector scale = ni.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector y = FloatVector.broadcast(S, 1f).div(p.mul(scale).add(1f));
-        return y.blend(0f, x.compare(VectorOperators.LT, -88.72284f)); // as the scalar loop: 0 where e^−x overflows
     }
 
     // tanh(x)/x ≈ P(x²) on |x| < 0.625 (weighted least squares fit, ≤ 1.2 ulp in float32)
