@@ -35,6 +35,7 @@ public final class KernelServer {
         public final Wire.Message message;
         private final ZMQ.Socket socket;
         private boolean abortQueued;
+        private final List<Request> queuedAtFailure = new ArrayList<>();
 
         Request(Channel channel, Wire.Message message, ZMQ.Socket socket) {
             this.channel = channel;
@@ -59,9 +60,23 @@ public final class KernelServer {
         /**
          * After this request, answer the execute requests already waiting on this channel with
          * status "aborted" instead of running them (a failed cell with {@code stop_on_error}).
+         * Call it before the reply: the requests are taken off the socket now, so what a client
+         * sends after it has seen the reply is never among them. Called on the channel's thread.
          */
         public void abortQueuedExecutes() {
             abortQueued = true;
+            ZMQ.Poller poller = context.createPoller(1);
+            poller.register(socket, ZMQ.Poller.POLLIN);
+            try {
+                while (poller.poll(0) > 0 && poller.pollin(0)) {
+                    Request queued = receive(channel, socket);
+                    if (queued != null) {
+                        queuedAtFailure.add(queued);
+                    }
+                }
+            } finally {
+                poller.close();
+            }
         }
     }
 
@@ -156,12 +171,9 @@ public final class KernelServer {
             }
             Request request = receive(channel, socket);
             if (request != null && serveOne(request, false)) {
-                // stop_on_error: what is queued now was sent after the failed cell
-                while (running && poller.poll(0) > 0 && poller.pollin(0)) {
-                    Request queued = receive(channel, socket);
-                    if (queued != null) {
-                        serveOne(queued, true);
-                    }
+                // stop_on_error: what was queued when the cell failed (taken before its reply went out)
+                for (Request queued : request.queuedAtFailure) {
+                    serveOne(queued, true);
                 }
             }
         }
