@@ -97,26 +97,26 @@ public final class VecLinear {
             s24 = v2.fma(w, s24);
             s34 = v3.fma(w, s34);
         }
-        dots[0] = s00.reduceLanes(VectorOperators.ADD);
-        dots[1] = s01.reduceLanes(VectorOperators.ADD);
-        dots[2] = s02.reduceLanes(VectorOperators.ADD);
-        dots[3] = s03.reduceLanes(VectorOperators.ADD);
-        dots[4] = s04.reduceLanes(VectorOperators.ADD);
-        dots[5] = s10.reduceLanes(VectorOperators.ADD);
-        dots[6] = s11.reduceLanes(VectorOperators.ADD);
-        dots[7] = s12.reduceLanes(VectorOperators.ADD);
-        dots[8] = s13.reduceLanes(VectorOperators.ADD);
-        dots[9] = s14.reduceLanes(VectorOperators.ADD);
-        dots[10] = s20.reduceLanes(VectorOperators.ADD);
-        dots[11] = s21.reduceLanes(VectorOperators.ADD);
-        dots[12] = s22.reduceLanes(VectorOperators.ADD);
-        dots[13] = s23.reduceLanes(VectorOperators.ADD);
-        dots[14] = s24.reduceLanes(VectorOperators.ADD);
-        dots[15] = s30.reduceLanes(VectorOperators.ADD);
-        dots[16] = s31.reduceLanes(VectorOperators.ADD);
-        dots[17] = s32.reduceLanes(VectorOperators.ADD);
-        dots[18] = s33.reduceLanes(VectorOperators.ADD);
-        dots[19] = s34.reduceLanes(VectorOperators.ADD);
+        dots[0] = VecMath.sumLanes(s00);
+        dots[1] = VecMath.sumLanes(s01);
+        dots[2] = VecMath.sumLanes(s02);
+        dots[3] = VecMath.sumLanes(s03);
+        dots[4] = VecMath.sumLanes(s04);
+        dots[5] = VecMath.sumLanes(s10);
+        dots[6] = VecMath.sumLanes(s11);
+        dots[7] = VecMath.sumLanes(s12);
+        dots[8] = VecMath.sumLanes(s13);
+        dots[9] = VecMath.sumLanes(s14);
+        dots[10] = VecMath.sumLanes(s20);
+        dots[11] = VecMath.sumLanes(s21);
+        dots[12] = VecMath.sumLanes(s22);
+        dots[13] = VecMath.sumLanes(s23);
+        dots[14] = VecMath.sumLanes(s24);
+        dots[15] = VecMath.sumLanes(s30);
+        dots[16] = VecMath.sumLanes(s31);
+        dots[17] = VecMath.sumLanes(s32);
+        dots[18] = VecMath.sumLanes(s33);
+        dots[19] = VecMath.sumLanes(s34);
     }
 
     /** Whether {@link #backward} handles this shape. */

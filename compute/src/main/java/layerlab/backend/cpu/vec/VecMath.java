@@ -17,6 +17,19 @@ public final class VecMath {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
 
+    /**
+     * The lanes of v added in lane order. NOTE: not {@code reduceLanes(ADD)}, whose order is left
+     * open: the JIT's intrinsic adds as a tree, the interpreter in order, so a result would change
+     * when the code gets compiled — and a seeded training run would not repeat bit for bit.
+     */
+    public static float sumLanes(FloatVector v) {
+        float s = 0f;
+        for (int i = 0; i < v.length(); i++) {
+            s += v.lane(i);
+        }
+        return s;
+    }
+
     /** Σ a[off … off+n) in float lanes, the lanes added in double at the end. */
     public static double sum(float[] a, int off, int n) {
         FloatVector acc0 = FloatVector.zero(S);
@@ -26,7 +39,7 @@ public final class VecMath {
             acc0 = acc0.add(FloatVector.fromArray(S, a, off + i));
             acc1 = acc1.add(FloatVector.fromArray(S, a, off + i + L));
         }
-        double s = acc0.add(acc1).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        double s = sumLanes(acc0.add(acc1));
         for (; i < n; i++) {
             s += a[off + i];
         }

@@ -37,7 +37,7 @@ public final class VecNorm {
             FloatVector d = FloatVector.fromArray(S, a, off + i, m).sub(mu);
             acc = acc.add(d.mul(d), m);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return VecMath.sumLanes(acc);
     }
 
     /** {Σ g, Σ g·(x − mu)·r} with g = scale·dy over one segment; added into out[0], out[1]. */
@@ -58,8 +58,8 @@ public final class VecNorm {
             sg = sg.add(g, m);
             sgx = sgx.add(g.mul(xhat), m);
         }
-        out[0] += sg.reduceLanes(VectorOperators.ADD);
-        out[1] += sgx.reduceLanes(VectorOperators.ADD);
+        out[0] += VecMath.sumLanes(sg);
+        out[1] += VecMath.sumLanes(sgx);
     }
 
     /** y = (x − m)·scale + shift over one segment (the scalar loop's rounding order). */
@@ -212,7 +212,7 @@ public final class VecNorm {
             VectorMask<Float> m = S.indexInRange(i, n);
             s0 = s0.add(FloatVector.fromArray(S, a, off + i, m));
         }
-        return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        return VecMath.sumLanes(s0.add(s1).add(s2.add(s3)));
     }
 
     /** Σ (a − mu)² with four float lane accumulators. */
@@ -237,7 +237,7 @@ public final class VecNorm {
             FloatVector d = FloatVector.fromArray(S, a, off + i, m).sub(mu);
             s0 = s0.add(d.mul(d), m);
         }
-        return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        return VecMath.sumLanes(s0.add(s1).add(s2.add(s3)));
     }
 
     /**
@@ -382,8 +382,8 @@ public final class VecNorm {
             s0 = s0.add(g0);
             t0 = g0.fma(FloatVector.fromArray(S, x, off + i, mk).sub(m), t0);
         }
-        sums[0] = s0.add(s1).reduceLanes(VectorOperators.ADD);
-        sums[1] = t0.add(t1).reduceLanes(VectorOperators.ADD);
+        sums[0] = VecMath.sumLanes(s0.add(s1));
+        sums[1] = VecMath.sumLanes(t0.add(t1));
     }
 
     /** dx = c·dy + e·(x − m) + f over one segment. */
@@ -458,8 +458,8 @@ public final class VecNorm {
                     sg = sg.add(gd);
                     sgx = gd.fma(xhat, sgx);
                 }
-                part[2 * (ng * perGroup + k)] = sg.reduceLanes(VectorOperators.ADD);
-                part[2 * (ng * perGroup + k) + 1] = sgx.reduceLanes(VectorOperators.ADD);
+                part[2 * (ng * perGroup + k)] = VecMath.sumLanes(sg);
+                part[2 * (ng * perGroup + k) + 1] = VecMath.sumLanes(sgx);
             }
             for (int i = 0; i < len; i += L) {
                 VectorMask<Float> mk = S.indexInRange(i, len);
@@ -532,14 +532,14 @@ public final class VecNorm {
             sx2 = d2.fma(h2, sx2);
             sx3 = d3.fma(h3, sx3);
         }
-        out[0] = sg0.reduceLanes(VectorOperators.ADD);
-        out[1] = sx0.reduceLanes(VectorOperators.ADD);
-        out[2] = sg1.reduceLanes(VectorOperators.ADD);
-        out[3] = sx1.reduceLanes(VectorOperators.ADD);
-        out[4] = sg2.reduceLanes(VectorOperators.ADD);
-        out[5] = sx2.reduceLanes(VectorOperators.ADD);
-        out[6] = sg3.reduceLanes(VectorOperators.ADD);
-        out[7] = sx3.reduceLanes(VectorOperators.ADD);
+        out[0] = VecMath.sumLanes(sg0);
+        out[1] = VecMath.sumLanes(sx0);
+        out[2] = VecMath.sumLanes(sg1);
+        out[3] = VecMath.sumLanes(sx1);
+        out[4] = VecMath.sumLanes(sg2);
+        out[5] = VecMath.sumLanes(sx2);
+        out[6] = VecMath.sumLanes(sg3);
+        out[7] = VecMath.sumLanes(sx3);
     }
 
     /** dx = r·(γ·dy − a − x̂·b) with per-element γ. */
