@@ -26,6 +26,15 @@ public final class Rng {
     }
 
     /**
+     * The integer form of the dropout test u ≤ keep for u = uniform(seed, index): with
+     * h = bits(seed, index) &gt;&gt;&gt; 40, u = (h + 1)·2⁻²⁴, so u ≤ keep ⇔ h &lt; ⌊keep·2²⁴⌋, exactly,
+     * for every double keep. Vector and device kernels compare integers with this threshold.
+     */
+    public static long keepThreshold(double keep) {
+        return (long) Math.floor(keep * 0x1p24);
+    }
+
+    /**
      * Standard normal by Box–Muller on the uniforms at 2·index and 2·index+1, computed in double
      * and rounded once, so the value is the same on every JVM.
      */

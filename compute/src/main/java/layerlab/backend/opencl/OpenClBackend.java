@@ -8,6 +8,7 @@ import layerlab.backend.Indices;
 import layerlab.backend.PoolWindows;
 import layerlab.tensor.Device;
 import layerlab.tensor.Shapes;
+import layerlab.tensor.Rng;
 import layerlab.tensor.Tensor;
 import org.jocl.CL;
 
@@ -333,14 +334,13 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void dropoutMask(Tensor mask, long stream, double keep) {
-        // NOTE: Rng.uniform = (k + 1)·2^-24 for the top 24 bits k, so u <= keep iff k + 1 <= floor(keep·2^24)
-        long threshold = (long) Math.floor(keep * 0x1p24);
+        long threshold = Rng.keepThreshold(keep); // u <= keep iff k + 1 <= threshold for the top 24 bits k
         cl.run1("dropout", "-DN=" + mask.numel(), "dropout_mask", mask.numel(), cl.buf(mask), stream, threshold);
     }
 
     @Override
     public void dropoutApply(Tensor y, Tensor x, long stream, double keep, float scale) {
-        long threshold = (long) Math.floor(keep * 0x1p24);
+        long threshold = Rng.keepThreshold(keep);
         cl.run1("dropout", "-DN=" + x.numel(), "dropout_draw_apply", x.numel(), cl.buf(y), cl.buf(x), stream, threshold, scale);
     }
 

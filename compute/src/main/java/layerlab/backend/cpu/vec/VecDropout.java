@@ -2,8 +2,6 @@ package layerlab.backend.cpu.vec;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import layerlab.backend.cpu.Parallel;
@@ -23,30 +21,18 @@ public final class VecDropout {
     private static final VectorSpecies<Float> SF = VectorSpecies.of(float.class, VectorShape.forBitSize(SL.vectorBitSize() / 2));
     private static final int L = SL.length();
     private static final int CHUNK = 1 << 14;
-    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
-
-    /** The integer threshold T with u ≤ keep ⇔ (bits &gt;&gt;&gt; 40) &lt; T. */
-    public static long threshold(double keep) {
-        return (long) Math.floor(keep * 0x1p24);
-    }
 
     /** y[i] = x[i]·scale where the draw keeps i, else 0 (y may be x). */
     public static void apply(float[] y, float[] x, long stream, double keep, float scale, int n) {
-        long t = threshold(keep);
+        long t = Rng.keepThreshold(keep);
         Parallel.forRange((n + CHUNK - 1) / CHUNK, 6L * CHUNK, c -> {
             int lo = c * CHUNK;
             int hi = Math.min(n, lo + CHUNK);
             LongVector iota = LongVector.zero(SL).addIndex(1);
-            long seedTerm = stream * GOLDEN;
             FloatVector zero = FloatVector.zero(SF);
             int i = lo;
             for (; i <= hi - L; i += L) {
-                LongVector z = iota.add(i + 1L).mul(0xD1B54A32D192ED03L).add(seedTerm);
-                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
-                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(0x94D049BB133111EBL);
-                z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
-                VectorMask<Float> kept = z.lanewise(VectorOperators.LSHR, 40).compare(VectorOperators.LT, t).cast(SF);
-                zero.blend(FloatVector.fromArray(SF, x, i).mul(scale), kept).intoArray(y, i);
+                zero.blend(FloatVector.fromArray(SF, x, i).mul(scale), VecRng.kept(iota, i, stream, t)).intoArray(y, i);
             }
             for (; i < hi; i++) { // the tail
                 y[i] = (Rng.bits(stream, i) >>> 40) < t ? x[i] * scale : 0f;

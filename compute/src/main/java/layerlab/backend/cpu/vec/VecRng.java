@@ -2,14 +2,17 @@ package layerlab.backend.cpu.vec;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import layerlab.backend.cpu.Parallel;
+import layerlab.tensor.Rng;
 
 /**
  * The dropout mask of {@code layerlab.nn.Dropout} in vectors: Rng's counter-based SplitMix64
- * finalizer on a vector of indices (64-bit lanes), the same 24-bit uniform, the same test
- * u ≤ p: bit for bit the scalar mask.
+ * finalizer on a vector of indices (64-bit lanes) and the test u ≤ p in its integer form
+ * ({@link Rng#keepThreshold}): bit for bit the scalar mask. {@link VecDropout} applies the same
+ * draw without a mask.
  */
 public final class VecRng {
     private VecRng() {}
@@ -23,32 +26,31 @@ public final class VecRng {
     /** mask[i] = 1 if uniform(stream, i) ≤ p else 0 (see Rng.uniform). */
     public static void dropoutMask(float[] mask, long stream, double p) {
         int n = mask.length;
-        float keep = (float) p;
-        boolean exact = keep == p;
+        long t = Rng.keepThreshold(p);
         Parallel.forRange((n + CHUNK - 1) / CHUNK, 8L * CHUNK, c -> {
             int lo = c * CHUNK;
             int hi = Math.min(n, lo + CHUNK);
-            long[] lanes = new long[L];
-            for (int j = 0; j < L; j++) {
-                lanes[j] = j;
-            }
-            LongVector iota = LongVector.fromArray(SL, lanes, 0);
-            long seedTerm = stream * GOLDEN;
+            LongVector iota = LongVector.zero(SL).addIndex(1);
+            FloatVector zero = FloatVector.zero(SF);
             int i = lo;
-            if (exact) {
-                for (; i <= hi - L; i += L) {
-                    LongVector z = iota.add(i + 1L).mul(0xD1B54A32D192ED03L).add(seedTerm);
-                    z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
-                    z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(0x94D049BB133111EBL);
-                    z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
-                    FloatVector u = ((FloatVector) z.lanewise(VectorOperators.LSHR, 40).add(1L)
-                            .convertShape(VectorOperators.L2F, SF, 0)).mul(0x1.0p-24f);
-                    FloatVector.zero(SF).blend(1f, u.compare(VectorOperators.LE, keep)).intoArray(mask, i);
-                }
+            for (; i <= hi - L; i += L) {
+                zero.blend(1f, kept(iota, i, stream, t)).intoArray(mask, i);
             }
-            for (; i < hi; i++) { // the tail, and p not a float (the scalar compares in double)
-                mask[i] = layerlab.tensor.Rng.uniform(stream, i) <= p ? 1f : 0f;
+            for (; i < hi; i++) { // the tail
+                mask[i] = (Rng.bits(stream, i) >>> 40) < t ? 1f : 0f;
             }
         });
+    }
+
+    /**
+     * Lanes i … i + L − 1 of the draw of stream: kept where (Rng.bits(stream, index) &gt;&gt;&gt; 40) &lt; t
+     * (t from {@link Rng#keepThreshold}); iota holds 0, 1, …, L − 1.
+     */
+    static VectorMask<Float> kept(LongVector iota, int i, long stream, long t) {
+        LongVector z = iota.add(i + 1L).mul(0xD1B54A32D192ED03L).add(stream * GOLDEN);
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(0x94D049BB133111EBL);
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
+        return z.lanewise(VectorOperators.LSHR, 40).compare(VectorOperators.LT, t).cast(SF);
     }
 }
