@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 import layerlab.backend.cpu.Parallel;
 
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 
 /**
@@ -139,7 +140,7 @@ public final class Main {
         Tensor[] xs = new Tensor[COPIES];
         xs[0] = op.x();
         for (int k = 1; k < COPIES; k++) {
-            xs[k] = op.x().numel() * 4L >= 1 << 20 ? Tensor.randn(100 + k, op.x().shape()) : op.x();
+            xs[k] = op.x().numel() * 4L >= 1 << 20 ? Tensor.randn(Seed.of(100 + k), op.x().shape()) : op.x();
         }
         return xs;
     }
@@ -148,7 +149,7 @@ public final class Main {
         int[] shape = op.layer().outputShape(op.x().shape());
         Tensor[] dys = new Tensor[COPIES];
         for (int k = 0; k < COPIES; k++) {
-            dys[k] = Tensor.randn(2 + 7L * k, shape);
+            dys[k] = Tensor.randn(Seed.of(2 + 7L * k), shape);
         }
         return dys;
     }

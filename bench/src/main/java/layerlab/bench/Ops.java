@@ -24,6 +24,7 @@ import layerlab.nn.ReLU;
 import layerlab.nn.Sigmoid;
 import layerlab.nn.Softmax;
 import layerlab.nn.Tanh;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 
 /**
@@ -53,7 +54,7 @@ final class Ops {
     static final int N = 32, C = 64, H = 56, W = 56;
 
     static List<Op> all(Libtorch lt) throws IOException {
-        Tensor x = Tensor.randn(1, N, C, H, W);
+        Tensor x = Tensor.randn(Seed.of(1), N, C, H, W);
         double s = 4.0 * x.numel();
         Cost act = new Cost(2 * s, 0);
         Cost actFb = new Cost(5 * s, 0);
@@ -110,7 +111,7 @@ final class Ops {
 
     private static Op linear(int batch, int in, int out) {
         Linear fc = new Linear(in, out, 5);
-        Tensor x = Tensor.randn(2, batch, in);
+        Tensor x = Tensor.randn(Seed.of(2), batch, in);
         Tensor[] ab = {fc.weight().value(), fc.bias().value()};
         double flops = 2.0 * batch * in * out;
         double bytesF = 4.0 * ((double) batch * in + (double) in * out + (double) batch * out);

@@ -7,6 +7,7 @@ import java.util.Locale;
 import layerlab.backend.cpu.Parallel;
 import layerlab.backend.cpu.Simd;
 import layerlab.nn.Layer;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 
 /**
@@ -31,7 +32,7 @@ public final class Steer {
                     continue;
                 }
                 op.layer().train(op.training());
-                Tensor dy = Tensor.randn(2, op.layer().outputShape(op.x().shape()));
+                Tensor dy = Tensor.randn(Seed.of(2), op.layer().outputShape(op.x().shape()));
                 for (boolean simd : new boolean[] {true, false}) {
                     if (simd && !Simd.available()) {
                         continue;
@@ -68,7 +69,7 @@ public final class Steer {
     /** CPU time of each layer of the benchmark's template network, forward and backward. */
     private static void trainLayers(ThreadMXBean mx, int reps) {
         layerlab.nn.Sequential net = layerlab.nn.Template.input(1, 28, 28).convRelu(2, 32, 64).fcRelu(128).classes(10).seed(100).logits();
-        Tensor x = Tensor.randn(11, 64, 1, 28, 28);
+        Tensor x = Tensor.randn(Seed.of(11), 64, 1, 28, 28);
         int layers = net.layers().size();
         double[][] f = new double[layers][reps];
         double[][] b = new double[layers][reps];
@@ -83,7 +84,7 @@ public final class Steer {
                 }
                 outs[i] = h;
             }
-            Tensor g = Tensor.randn(3, h.shape());
+            Tensor g = Tensor.randn(Seed.of(3), h.shape());
             for (int i = layers - 1; i >= 0; i--) {
                 long t0 = mx.getCurrentThreadCpuTime();
                 g = net.layers().get(i).backward(g);

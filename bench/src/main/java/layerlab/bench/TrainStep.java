@@ -14,6 +14,7 @@ import layerlab.nn.Parameter;
 import layerlab.nn.Sequential;
 import layerlab.nn.Template;
 import layerlab.optim.SGD;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 
 /**
@@ -31,7 +32,7 @@ final class TrainStep {
     private final Sequential net = Template.input(1, 28, 28).convRelu(2, 32, 64).fcRelu(128).classes(10).seed(100).logits();
     private final SGD sgd;
     private final CrossEntropyLoss loss = new CrossEntropyLoss();
-    private final Tensor x = Tensor.randn(11, B, 1, 28, 28);
+    private final Tensor x = Tensor.randn(Seed.of(11), B, 1, 28, 28);
     private final int[] labels = new int[B];
     private final Libtorch lt;
     private final List<PtNDArray> tParams = new ArrayList<>(); // leaves with requires_grad, in net.parameters() order

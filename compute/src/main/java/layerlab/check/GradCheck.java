@@ -5,6 +5,7 @@ import java.util.Map;
 import layerlab.nn.Layer;
 import layerlab.nn.Parameter;
 import layerlab.tensor.Rng;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 
 /**
@@ -107,7 +108,7 @@ public final class GradCheck {
 
     public static Map<String, Double> check(Layer layer, Tensor x, long seed, float h) {
         Tensor y = layer.forward(x);
-        Tensor w = Tensor.randn(seed, y.shape());
+        Tensor w = Tensor.randn(Seed.of(seed), y.shape());
         for (Parameter p : layer.parameters()) {
             p.zeroGrad();
         }

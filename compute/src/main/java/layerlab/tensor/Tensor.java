@@ -129,20 +129,33 @@ public final class Tensor {
         return of(d, n);
     }
 
-    /** Standard normal values; element i depends only on (seed, i) — see {@link Rng}. */
-    public static Tensor randn(long seed, int... shape) {
+    /**
+     * Standard normal values of the given shape, from the next of the notebook's default seeds
+     * ({@code %seed N} restarts them): {@code Tensor.randn(2, 3)} is 2×3, as in NumPy and PyTorch.
+     */
+    public static Tensor randn(int... shape) {
+        return randn(Seed.next(), shape);
+    }
+
+    /** Standard normal values drawn from an explicit seed; element i depends only on (seed, i) — see {@link Rng}. */
+    public static Tensor randn(Seed seed, int... shape) {
         Tensor t = zeros(shape);
         for (int i = 0; i < t.data.length; i++) {
-            t.data[i] = Rng.normal(seed, i);
+            t.data[i] = Rng.normal(seed.value(), i);
         }
         return t;
     }
 
-    /** Uniform values in (0, 1]; element i depends only on (seed, i). */
-    public static Tensor rand(long seed, int... shape) {
+    /** Uniform values in (0, 1] of the given shape, from the next of the notebook's default seeds. */
+    public static Tensor rand(int... shape) {
+        return rand(Seed.next(), shape);
+    }
+
+    /** Uniform values in (0, 1] drawn from an explicit seed; element i depends only on (seed, i). */
+    public static Tensor rand(Seed seed, int... shape) {
         Tensor t = zeros(shape);
         for (int i = 0; i < t.data.length; i++) {
-            t.data[i] = Rng.uniform(seed, i);
+            t.data[i] = Rng.uniform(seed.value(), i);
         }
         return t;
     }

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import layerlab.oracle.Compare;
 import layerlab.oracle.Torch;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -69,7 +70,7 @@ class ActivationParityTest {
             alpha[c] = 0.1f + 0.2f * c; // distinct per channel, so a channel mix-up shows
         }
         layer.alpha().zeroGrad();
-        Tensor dy = Tensor.randn(seed, x.shape());
+        Tensor dy = Tensor.randn(Seed.of(seed), x.shape());
         Tensor y = layer.forward(x);
         Tensor dx = layer.backward(dy);
         try (Torch t = new Torch(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -99,7 +100,7 @@ class ActivationParityTest {
             int[] s = shapes[t];
             int k = ks[t];
             Tensor x = LayerChecks.randn(300 + t, 1f, s);
-            Tensor dy = Tensor.randn(400 + t, new Maxout(k).outputShape(s));
+            Tensor dy = Tensor.randn(Seed.of(400 + t), new Maxout(k).outputShape(s));
             Maxout m = new Maxout(k);
             Tensor y = m.forward(x);
             Tensor dx = m.backward(dy);

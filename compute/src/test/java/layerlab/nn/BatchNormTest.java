@@ -14,6 +14,7 @@ import layerlab.backend.cpu.NormKernels64;
 import layerlab.check.GradCheck;
 import layerlab.oracle.Compare;
 import layerlab.oracle.Torch;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +30,7 @@ class BatchNormTest {
     @Test
     void learnsToDoNothingWithGammaSigmaAndBetaMu() {
         // lecture §9 remark: γ = √(σ²_B + ε), β = μ_B gives Y = X
-        Tensor x = Tensor.randn(11, 6, 3, 5, 4);
+        Tensor x = Tensor.randn(Seed.of(11), 6, 3, 5, 4);
         for (int i = 0; i < x.numel(); i++) {
             x.data()[i] = 2.5f * x.data()[i] + 1.5f; // mean and scale away from 0 and 1
         }
@@ -46,13 +47,13 @@ class BatchNormTest {
     void evalModeUsesRunningStatisticsAndChangesNothing() {
         BatchNorm bn = withRandomAffine(new BatchNorm(4), 5);
         for (int k = 0; k < 3; k++) {
-            bn.forward(Tensor.randn(20 + k, 5, 4, 3, 3));
+            bn.forward(Tensor.randn(Seed.of(20 + k), 5, 4, 3, 3));
         }
         Tensor meanBefore = bn.runningMean().copy();
         Tensor varBefore = bn.runningVar().copy();
         Tensor batchMeanBefore = bn.batchMean().copy();
         bn.train(false);
-        Tensor x = Tensor.randn(30, 2, 4, 5, 3);
+        Tensor x = Tensor.randn(Seed.of(30), 2, 4, 5, 3);
         Tensor y = bn.forward(x);
         assertEquals(meanBefore, bn.runningMean(), "eval must not update the running mean");
         assertEquals(varBefore, bn.runningVar(), "eval must not update the running variance");
@@ -68,7 +69,7 @@ class BatchNormTest {
 
     /** Batches of varying size and distribution for the running-statistics tests. */
     private static Tensor batch(int k) {
-        Tensor x = Tensor.randn(100 + k, 2 + k % 3, 3, 2, 3); // M = N·H·W small, so M/(M−1) shows
+        Tensor x = Tensor.randn(Seed.of(100 + k), 2 + k % 3, 3, 2, 3); // M = N·H·W small, so M/(M−1) shows
         for (int i = 0; i < x.numel(); i++) {
             x.data()[i] = x.data()[i] * (1 + k) + k;
         }
@@ -134,7 +135,7 @@ class BatchNormTest {
     /** Runs one forward + backward in both libraries and compares y, dX, dγ, dβ (and the running stats in training). */
     private static void parity(String what, BatchNorm bn, Tensor x, boolean training) {
         int c = bn.config().channels();
-        Tensor dy = Tensor.randn(99, x.shape());
+        Tensor dy = Tensor.randn(Seed.of(99), x.shape());
         bn.train(training);
         for (Parameter p : bn.parameters()) {
             p.zeroGrad();
@@ -163,12 +164,12 @@ class BatchNormTest {
     @Test
     void matchesLibtorchInTrainingOnRanks245() {
         for (Convention conv : Convention.values()) {
-            parity("BN " + conv + " (5,3)", withRandomAffine(new BatchNorm(3, conv), 1), Tensor.randn(21, 5, 3), true);
-            parity("BN " + conv + " (3,4,5,7)", withRandomAffine(new BatchNorm(4, conv), 2), Tensor.randn(22, 3, 4, 5, 7), true);
-            parity("BN " + conv + " (2,3,3,4,5)", withRandomAffine(new BatchNorm(3, conv), 3), Tensor.randn(23, 2, 3, 3, 4, 5), true);
-            parity("BN " + conv + " (1,2,1,3) one sample", withRandomAffine(new BatchNorm(2, conv), 4), Tensor.randn(24, 1, 2, 1, 3), true);
+            parity("BN " + conv + " (5,3)", withRandomAffine(new BatchNorm(3, conv), 1), Tensor.randn(Seed.of(21), 5, 3), true);
+            parity("BN " + conv + " (3,4,5,7)", withRandomAffine(new BatchNorm(4, conv), 2), Tensor.randn(Seed.of(22), 3, 4, 5, 7), true);
+            parity("BN " + conv + " (2,3,3,4,5)", withRandomAffine(new BatchNorm(3, conv), 3), Tensor.randn(Seed.of(23), 2, 3, 3, 4, 5), true);
+            parity("BN " + conv + " (1,2,1,3) one sample", withRandomAffine(new BatchNorm(2, conv), 4), Tensor.randn(Seed.of(24), 1, 2, 1, 3), true);
             // big enough for Parallel.forRange to fork (the loops above run inline)
-            parity("BN " + conv + " (8,16,12,12) parallel", withRandomAffine(new BatchNorm(16, conv), 5), Tensor.randn(25, 8, 16, 12, 12), true);
+            parity("BN " + conv + " (8,16,12,12) parallel", withRandomAffine(new BatchNorm(16, conv), 5), Tensor.randn(Seed.of(25), 8, 16, 12, 12), true);
         }
     }
 
@@ -179,9 +180,9 @@ class BatchNormTest {
             for (int k = 0; k < 3; k++) {
                 bn.forward(batch(k).reshape(-1, 3, 2, 3)); // varying batches: N·3·2·3 values each
             }
-            parity("BN " + conv + " eval (1,3,5,5)", bn, Tensor.randn(25, 1, 3, 5, 5), false);
-            parity("BN " + conv + " eval (1,3)", bn, Tensor.randn(26, 1, 3), false);
-            parity("BN " + conv + " eval (1,3,2,3,3)", bn, Tensor.randn(27, 1, 3, 2, 3, 3), false);
+            parity("BN " + conv + " eval (1,3,5,5)", bn, Tensor.randn(Seed.of(25), 1, 3, 5, 5), false);
+            parity("BN " + conv + " eval (1,3)", bn, Tensor.randn(Seed.of(26), 1, 3), false);
+            parity("BN " + conv + " eval (1,3,2,3,3)", bn, Tensor.randn(Seed.of(27), 1, 3, 2, 3, 3), false);
         }
     }
 
@@ -220,7 +221,7 @@ class BatchNormTest {
 
     @Test
     void gradientCheckInDoublePrecision() {
-        double[] x = NormOracle.toDouble(Tensor.randn(31, N * C * S));
+        double[] x = NormOracle.toDouble(Tensor.randn(Seed.of(31), N * C * S));
         double[] gamma = {0.7, -1.3};
         double[] beta = {0.2, 0.5};
         double[] rm = {0.1, -0.2};
@@ -273,7 +274,7 @@ class BatchNormTest {
         assertEquals(bn + ": expected rank 2 (N,C), 4 (N,C,H,W) or 5 (N,C,T,H,W), got shape [2, 3, 4]", rank.getMessage());
         IllegalStateException order = assertThrows(IllegalStateException.class, () -> bn.backward(Tensor.ones(2, 3)));
         assertEquals(bn + ": backward called before forward", order.getMessage());
-        bn.forward(Tensor.randn(1, 2, 3));
+        bn.forward(Tensor.randn(Seed.of(1), 2, 3));
         IllegalArgumentException dOut = assertThrows(IllegalArgumentException.class, () -> bn.backward(Tensor.ones(2, 4)));
         assertEquals(bn + ": expected dOut of shape [2, 3], got shape [2, 4]", dOut.getMessage());
         assertEquals("BatchNorm: expected channels > 0, got 0",

@@ -9,6 +9,7 @@ import layerlab.nn.TestLayers.ChannelSum;
 import layerlab.nn.TestLayers.Scale;
 import layerlab.oracle.Compare;
 import layerlab.oracle.Torch;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -20,9 +21,9 @@ class CompositionTorchTest {
         Scale b = new Scale("b", -0.8f);
         Sequential net = new Sequential(a, new Concat(new ReLU(), new ChannelSum()),
                 new Residual(new Sequential(b, new ReLU())), new ChannelSum());
-        Tensor x = Tensor.randn(21, 2, 3, 4, 5);
+        Tensor x = Tensor.randn(Seed.of(21), 2, 3, 4, 5);
         Tensor y = net.forward(x);
-        Tensor dy = Tensor.randn(22, y.shape());
+        Tensor dy = Tensor.randn(Seed.of(22), y.shape());
         Tensor dx = net.backward(dy);
         assertEquals(4, y.rank());
         try (Torch t = new Torch(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {

@@ -16,6 +16,7 @@ import layerlab.backend.cpu.ConvKernels64;
 import layerlab.check.GradCheck;
 import layerlab.oracle.Compare;
 import layerlab.oracle.Torch;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -28,9 +29,9 @@ class Conv2dTest {
 
     private static void parity(String what, Conv2d.Config config, int... xShape) {
         Conv2d conv = new Conv2d(config, 17);
-        Tensor x = Tensor.randn(xShape[0] * 7 + xShape[2], xShape);
+        Tensor x = Tensor.randn(Seed.of(xShape[0] * 7 + xShape[2]), xShape);
         Tensor y = conv.forward(x);
-        Tensor dy = Tensor.randn(3, y.shape());
+        Tensor dy = Tensor.randn(Seed.of(3), y.shape());
         Tensor dx = conv.backward(dy);
         try (Torch t = new Torch(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray tx = t.withGrad(x);
@@ -61,8 +62,8 @@ class Conv2dTest {
     @Test
     void gradientAccumulatesOverBackwardCalls() {
         Conv2d conv = new Conv2d(new Conv2d.Config(2, 3, 3, 1, 1, true, false), 5);
-        Tensor x = Tensor.randn(1, 2, 2, 5, 5);
-        Tensor dy = Tensor.randn(2, 2, 3, 5, 5);
+        Tensor x = Tensor.randn(Seed.of(1), 2, 2, 5, 5);
+        Tensor dy = Tensor.randn(Seed.of(2), 2, 3, 5, 5);
         conv.forward(x);
         conv.backward(dy);
         Tensor once = conv.parameters().get(0).grad().copy();
@@ -94,9 +95,9 @@ class Conv2dTest {
 
     @Test
     void gradientCheckInDoublePrecision() {
-        double[] x = NormOracle.toDouble(Tensor.randn(71, N * C * H * W));
-        double[] w = NormOracle.toDouble(Tensor.randn(72, O * C * K * K));
-        double[] b = NormOracle.toDouble(Tensor.randn(73, O));
+        double[] x = NormOracle.toDouble(Tensor.randn(Seed.of(71), N * C * H * W));
+        double[] w = NormOracle.toDouble(Tensor.randn(Seed.of(72), O * C * K * K));
+        double[] b = NormOracle.toDouble(Tensor.randn(Seed.of(73), O));
         GradCheck.Result rx = GradCheck.check64(x, in -> forward64(in, w, b), (in, dy) -> backward64(in, w, dy)[0], 1);
         GradCheck.Result rw = GradCheck.check64(w, in -> forward64(x, in, b), (in, dy) -> backward64(x, in, dy)[1], 2);
         GradCheck.Result rb = GradCheck.check64(b, in -> forward64(x, w, in), (in, dy) -> backward64(x, w, dy)[2], 3);

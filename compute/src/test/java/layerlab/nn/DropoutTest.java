@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import layerlab.backend.cpu.DropoutKernels64;
 import layerlab.check.GradCheck;
 import layerlab.tensor.Rng;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +31,7 @@ class DropoutTest {
     @Test
     void invertedTrainingHasExpectationXAndClassicHasExpectationPx() {
         double p = 0.7;
-        Tensor x = Tensor.randn(5, 8, 64);
+        Tensor x = Tensor.randn(Seed.of(5), 8, 64);
         double[] inverted = meanOver(Dropout.keep(p).withSeed(123), x);
         double[] classic = meanOver(Dropout.keep(p).withScaling(Dropout.Scaling.CLASSIC).withSeed(456), x);
         double sigma = Math.sqrt((1 - p) / (p * DRAWS));
@@ -93,7 +94,7 @@ class DropoutTest {
     void inTrainingTheMaskIsUBelowPAndKeptValuesAreScaled() {
         double p = 0.6;
         long seed = 77;
-        Tensor x = Tensor.randn(1, 3, 4, 5, 6);
+        Tensor x = Tensor.randn(Seed.of(1), 3, 4, 5, 6);
         Dropout d = Dropout.keep(p).withSeed(seed);
         for (int call = 0; call < 3; call++) {
             Tensor y = d.forward(x);
@@ -107,7 +108,7 @@ class DropoutTest {
                 kept += keep ? 1 : 0;
             }
             assertTrue(kept > 0 && kept < x.numel(), "a real mask: " + kept + " of " + x.numel());
-            Tensor dy = Tensor.randn(50 + call, x.shape());
+            Tensor dy = Tensor.randn(Seed.of(50 + call), x.shape());
             Tensor dx = d.backward(dy);
             for (int i = 0; i < x.numel(); i++) {
                 assertEquals(mask.data()[i] * dy.data()[i] * (float) (1 / p), dx.data()[i], 0f, "backward uses forward's mask");
@@ -164,7 +165,7 @@ class DropoutTest {
 
     @Test
     void dropQIsKeepOneMinusQ() {
-        Tensor x = Tensor.randn(8, 3, 7, 7);
+        Tensor x = Tensor.randn(Seed.of(8), 3, 7, 7);
         Dropout pytorch = Dropout.drop(0.3).withSeed(31);
         Dropout lecture = Dropout.keep(1 - 0.3).withSeed(31);
         assertEquals(lecture.keepProbability(), pytorch.keepProbability(), 0.0);
@@ -179,8 +180,8 @@ class DropoutTest {
 
     @Test
     void testModeInvertedIsTheIdentityAndClassicScalesByP() {
-        Tensor x = Tensor.randn(3, 4, 5);
-        Tensor dy = Tensor.randn(4, 4, 5);
+        Tensor x = Tensor.randn(Seed.of(3), 4, 5);
+        Tensor dy = Tensor.randn(Seed.of(4), 4, 5);
         Dropout inv = Dropout.keep(0.25);
         inv.train(false);
         assertEquals(x, inv.forward(x), "inverted dropout changes nothing at test time");
@@ -205,7 +206,7 @@ class DropoutTest {
 
     @Test
     void classicAndInvertedDrawTheSameMaskFromTheSameSeed() {
-        Tensor x = Tensor.randn(6, 256);
+        Tensor x = Tensor.randn(Seed.of(6), 256);
         Dropout inv = Dropout.keep(0.8).withSeed(3);
         Dropout cls = Dropout.keep(0.8).withSeed(3).withScaling(Dropout.Scaling.CLASSIC);
         Tensor yi = inv.forward(x);
@@ -218,7 +219,7 @@ class DropoutTest {
 
     @Test
     void keepingEverythingIsTheIdentity() {
-        Tensor x = Tensor.randn(7, 2, 3, 4, 4);
+        Tensor x = Tensor.randn(Seed.of(7), 2, 3, 4, 4);
         Dropout d = Dropout.keep(1.0);
         assertEquals(x, d.forward(x));
         assertEquals(Tensor.ones(2, 3, 4, 4), d.lastMask());
@@ -232,7 +233,7 @@ class DropoutTest {
         for (int i = 0; i < mask.length; i++) {
             mask[i] = Rng.uniform(8, i) <= 0.6 ? 1 : 0;
         }
-        double[] x = GradCheck.toDouble(Tensor.randn(8, 96).data());
+        double[] x = GradCheck.toDouble(Tensor.randn(Seed.of(8), 96).data());
         for (double scale : new double[] {1 / 0.6, 1.0}) {
             GradCheck.Result r = GradCheck.check64(x, in -> {
                 double[] y = new double[in.length];
@@ -261,7 +262,7 @@ class DropoutTest {
 
     @Test
     void aFrozenMaskLetsALabRunTheFloatGradientCheck() {
-        Tensor x = Tensor.randn(12, 4, 16);
+        Tensor x = Tensor.randn(Seed.of(12), 4, 16);
         var frozen = GradCheck.check(Dropout.keep(0.6).withSeed(1).withMaskFrozen(true), x, 2);
         var moving = GradCheck.check(Dropout.keep(0.6).withSeed(1), x, 2);
         System.out.println("Dropout float32 layer check: frozen mask " + frozen + ", new mask each forward " + moving);

@@ -11,6 +11,7 @@ import ai.djl.training.GradientCollector;
 import layerlab.check.GradCheck;
 import layerlab.oracle.Compare;
 import layerlab.oracle.Torch;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -35,10 +36,10 @@ class FlattenTest {
     @Test
     void matchesLibtorchOnRanksTwoToFive() {
         for (int[] shape : new int[][] {{3, 4}, {2, 3, 5}, {2, 3, 4, 5}, {1, 2, 3, 4, 5}}) {
-            Tensor x = Tensor.randn(shape.length, shape);
+            Tensor x = Tensor.randn(Seed.of(shape.length), shape);
             Flatten f = new Flatten();
             Tensor y = f.forward(x);
-            Tensor dy = Tensor.randn(40, y.shape());
+            Tensor dy = Tensor.randn(Seed.of(40), y.shape());
             Tensor dx = f.backward(dy);
             try (Torch t = new Torch(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray tx = t.withGrad(x);
@@ -53,7 +54,7 @@ class FlattenTest {
     @Test
     void gradientCheck() {
         // Flatten has no kernel (a reshape); the layer-level check covers its backward
-        var errors = GradCheck.check(new Flatten(), Tensor.randn(3, 2, 3, 4, 4), 5);
+        var errors = GradCheck.check(new Flatten(), Tensor.randn(Seed.of(3), 2, 3, 4, 4), 5);
         System.out.println("Flatten gradcheck (float32 layer check): " + errors);
         assertTrue(errors.get("input") < 1e-3, errors.toString());
     }

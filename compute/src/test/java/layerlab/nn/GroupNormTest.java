@@ -12,6 +12,7 @@ import layerlab.backend.cpu.NormKernels64;
 import layerlab.check.GradCheck;
 import layerlab.oracle.Compare;
 import layerlab.oracle.Torch;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import java.util.Arrays;
 import java.util.function.Supplier;
@@ -31,7 +32,7 @@ class GroupNormTest {
     /** Forward, backward, statistics: layerlab vs libtorch (y, dX, dγ, dβ) and vs the double formula (y, mean, var). */
     static void parity(String what, Layer layer, int groups, Tensor x, Tensor gamma, Tensor beta,
                        Supplier<Tensor> lastMean, Supplier<Tensor> lastVar, Tensor dGamma, Tensor dBeta) {
-        Tensor dy = Tensor.randn(77, x.shape());
+        Tensor dy = Tensor.randn(Seed.of(77), x.shape());
         Tensor y = layer.forward(x);
         Tensor dx = layer.backward(dy);
         int n = x.size(0);
@@ -75,10 +76,10 @@ class GroupNormTest {
                     // ε-sized and both libraries return float round-off; nothing to compare
                     continue;
                 }
-                run("GN(G=" + groups + ") " + Arrays.toString(shape), groups, Tensor.randn(shape[0] * 10 + groups, shape), groups);
+                run("GN(G=" + groups + ") " + Arrays.toString(shape), groups, Tensor.randn(Seed.of(shape[0] * 10 + groups), shape), groups);
             }
             GroupNorm plain = new GroupNorm(new GroupNorm.Config(2, 6, 1e-5, false));
-            parity("GN(G=2, affine=false) " + Arrays.toString(shape), plain, 2, Tensor.randn(shape[0], shape),
+            parity("GN(G=2, affine=false) " + Arrays.toString(shape), plain, 2, Tensor.randn(Seed.of(shape[0]), shape),
                     null, null, plain::lastMean, plain::lastVar, null, null);
             assertEquals(0, plain.parameters().size());
         }
@@ -86,13 +87,13 @@ class GroupNormTest {
 
     @Test
     void matchesLibtorchOnAShapeBigEnoughToRunInParallel() {
-        run("GN(G=4) (8,16,16,16) parallel", 4, Tensor.randn(90, 8, 16, 16, 16), 4);
+        run("GN(G=4) (8,16,16,16) parallel", 4, Tensor.randn(Seed.of(90), 8, 16, 16, 16), 4);
     }
 
     @Test
     void statisticsAreShapedNByG() {
         GroupNorm gn = new GroupNorm(3, 6);
-        gn.forward(Tensor.randn(4, 5, 6, 2, 2));
+        gn.forward(Tensor.randn(Seed.of(4), 5, 6, 2, 2));
         assertArrayEquals(new int[] {5, 3}, gn.lastMean().shape());
         assertArrayEquals(new int[] {5, 3}, gn.lastVar().shape());
     }
@@ -122,7 +123,7 @@ class GroupNormTest {
     static double gradCheck(String what, int n, int g, int d, int span, int params, long seed) {
         // NOTE: x must not come from the seed of the loss weights w: with w = x, L = Σ x·x̂ has an
         // ε-sized gradient without affine, and the check measures round-off only
-        double[] x = NormOracle.toDouble(Tensor.randn(seed + 1000, n * g * d));
+        double[] x = NormOracle.toDouble(Tensor.randn(Seed.of(seed + 1000), n * g * d));
         double[] gamma = params == 0 ? null : NormOracle.toDouble(Tensor.of(NormOracle.uniform(seed + 1, params, -1.5, 1.5), params));
         double[] beta = params == 0 ? null : NormOracle.toDouble(Tensor.of(NormOracle.uniform(seed + 2, params, -0.5, 0.5), params));
         double worst = 0;
@@ -170,7 +171,7 @@ class GroupNormTest {
                 assertThrows(IllegalArgumentException.class, () -> gn.forward(Tensor.ones(4))).getMessage());
         assertEquals("GroupNorm(groups=2, channels=4): backward called before forward",
                 assertThrows(IllegalStateException.class, () -> gn.backward(Tensor.ones(2, 4))).getMessage());
-        gn.forward(Tensor.randn(1, 2, 4, 3));
+        gn.forward(Tensor.randn(Seed.of(1), 2, 4, 3));
         assertEquals("GroupNorm(groups=2, channels=4): expected dOut of shape [2, 4, 3], got shape [2, 4, 4]",
                 assertThrows(IllegalArgumentException.class, () -> gn.backward(Tensor.ones(2, 4, 4))).getMessage());
         assertEquals("GroupNorm: expected channels > 0, got -2",

@@ -12,6 +12,7 @@ import layerlab.check.GradCheck;
 import layerlab.oracle.Compare;
 import layerlab.oracle.Torch;
 import layerlab.tensor.Rng;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.function.Executable;
 
@@ -46,7 +47,7 @@ final class LayerChecks {
 
     /** A float tensor of normal values times scale. */
     static Tensor randn(long seed, float scale, int... shape) {
-        Tensor t = Tensor.randn(seed, shape);
+        Tensor t = Tensor.randn(Seed.of(seed), shape);
         float[] d = t.data();
         for (int i = 0; i < d.length; i++) {
             d[i] *= scale;
@@ -56,7 +57,7 @@ final class LayerChecks {
 
     /** An elementwise layer against a libtorch op: forward and dX, with an upstream gradient dY. */
     static void parity(String name, Layer layer, UnaryOperator<NDArray> op, Tensor x, double bound) {
-        Tensor dy = Tensor.randn(99, x.shape());
+        Tensor dy = Tensor.randn(Seed.of(99), x.shape());
         Tensor y = layer.forward(x);
         Tensor dx = layer.backward(dy);
         try (Torch t = new Torch(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import layerlab.backend.cpu.LinearKernels64;
 import layerlab.oracle.Compare;
 import layerlab.oracle.Torch;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -104,8 +105,8 @@ class LinearTest {
         long seed = 40;
         for (int[] s : shapes) {
             Linear l = new Linear(s[1], s[2], seed++);
-            Tensor x = Tensor.randn(seed++, s[0], s[1]);
-            Tensor dy = Tensor.randn(seed++, s[0], s[2]);
+            Tensor x = Tensor.randn(Seed.of(seed++), s[0], s[1]);
+            Tensor dy = Tensor.randn(Seed.of(seed++), s[0], s[2]);
             Tensor y = l.forward(x);
             Tensor dx = l.backward(dy);
             try (Torch t = new Torch(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {

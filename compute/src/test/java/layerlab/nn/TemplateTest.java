@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -77,7 +78,7 @@ class TemplateTest {
         Sequential logits = t.logits();
         assertEquals(probs.size() - 1, logits.size());
         assertFalse(logits.get(logits.size() - 1) instanceof Softmax);
-        Tensor x = Tensor.rand(1, 2, 1, 12, 12);
+        Tensor x = Tensor.rand(Seed.of(1), 2, 1, 12, 12);
         Tensor z = logits.forward(x);
         Tensor p = probs.forward(x);
         assertArrayEquals(new int[] {2, 5}, p.shape());
@@ -149,7 +150,7 @@ class TemplateTest {
     @Test
     void aBuiltNetRunsForwardAndBackward() {
         Sequential net = Template.input(1, 28, 28).convRelu(1, 4).fcRelu(16).withBatchNorm().withDropout(0.9).logits();
-        Tensor z = net.forward(Tensor.rand(2, 3, 1, 28, 28));
+        Tensor z = net.forward(Tensor.rand(Seed.of(2), 3, 1, 28, 28));
         assertArrayEquals(new int[] {3, 10}, z.shape());
         Tensor dx = net.backward(Tensor.ones(3, 10));
         assertArrayEquals(new int[] {3, 1, 28, 28}, dx.shape());

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import layerlab.nn.TestLayers.ChannelSum;
 import layerlab.nn.TestLayers.Scale;
 import layerlab.nn.TestLayers.Shift;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +37,7 @@ class TraceTest {
     @Test
     void namesReadAsTheMagicShowsThem() {
         Sequential net = new Sequential(new Conv2d(1, 2, 3, 1, 1), new ReLU(), new MaxPool(2, 2));
-        List<Trace.Entry> e = Trace.run(() -> net.forward(Tensor.rand(1, 1, 1, 4, 4)));
+        List<Trace.Entry> e = Trace.run(() -> net.forward(Tensor.rand(Seed.of(1), 1, 1, 4, 4)));
         assertEquals("2: MaxPool(kernel=2, stride=2)", e.get(2).name());
         assertArrayEquals(new int[] {1, 2, 2, 2}, e.get(2).output().shape());
     }
@@ -126,7 +127,7 @@ class TraceTest {
         Sequential net = new Sequential(new ReLU(), new ReLU());
         List<Trace.Entry> seen;
         try (Trace t = Trace.startShared()) {
-            Thread worker = new Thread(() -> net.forward(Tensor.randn(1, 2, 3)));
+            Thread worker = new Thread(() -> net.forward(Tensor.randn(Seed.of(1), 2, 3)));
             worker.start();
             worker.join();
             seen = t.entries();

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.training.GradientCollector;
 import layerlab.oracle.Compare;
 import layerlab.oracle.Torch;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class WeightStandardizationTest {
     @Test
     void standardizesEachFilterAsOnTheSlide() {
-        Tensor w = Tensor.randn(8, 5, 3, 3, 3);
+        Tensor w = Tensor.randn(Seed.of(8), 5, 3, 3, 3);
         for (int i = 0; i < w.numel(); i++) {
             w.data()[i] = 0.2f * w.data()[i] + 0.05f * (i / 27); // filters with different means
         }
@@ -48,8 +49,8 @@ class WeightStandardizationTest {
     @Test
     void forwardAndBackwardMatchLibtorch() {
         for (int[] shape : new int[][] {{5, 3, 3, 3}, {4, 2, 5, 5}, {7, 1, 1, 1, 3}, {3, 11}}) {
-            Tensor w = Tensor.randn(shape[0] + 30, shape);
-            Tensor dWhat = Tensor.randn(shape[0] + 40, shape);
+            Tensor w = Tensor.randn(Seed.of(shape[0] + 30), shape);
+            Tensor dWhat = Tensor.randn(Seed.of(shape[0] + 40), shape);
             Tensor wHat = WeightStandardization.standardize(w);
             Tensor dw = WeightStandardization.backward(w, dWhat);
             try (Torch t = new Torch(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -66,9 +67,9 @@ class WeightStandardizationTest {
     @Test
     void conv2dWithWeightStandardizationMatchesLibtorch() {
         Conv2d conv = new Conv2d(new Conv2d.Config(3, 4, 3, 2, 1, true, true), 9);
-        Tensor x = Tensor.randn(1, 2, 3, 9, 8);
+        Tensor x = Tensor.randn(Seed.of(1), 2, 3, 9, 8);
         Tensor y = conv.forward(x);
-        Tensor dy = Tensor.randn(2, y.shape());
+        Tensor dy = Tensor.randn(Seed.of(2), y.shape());
         Tensor dx = conv.backward(dy);
         try (Torch t = new Torch(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray tx = t.withGrad(x);

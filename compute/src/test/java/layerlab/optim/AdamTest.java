@@ -12,6 +12,7 @@ import java.util.List;
 import layerlab.nn.Parameter;
 import layerlab.oracle.Compare;
 import layerlab.oracle.Torch;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +53,7 @@ class AdamTest {
 
     @Test
     void matchesAFloat64ReferenceOverManySteps() {
-        Parameter p = Parameter.trainable("p", Tensor.randn(3, 64));
+        Parameter p = Parameter.trainable("p", Tensor.randn(Seed.of(3), 64));
         double[] ref = SGDTest.toDouble(p.value().data());
         double[] m = new double[64];
         double[] v = new double[64];
@@ -63,7 +64,7 @@ class AdamTest {
         double wd = 0.05;
         Adam adam = new Adam(List.of(p), new Adam.Config(lr, b1, b2, eps, wd));
         for (int t = 1; t <= 50; t++) {
-            float[] g = Tensor.randn(300 + t, 64).data();
+            float[] g = Tensor.randn(Seed.of(300 + t), 64).data();
             setGrad(p, g);
             adam.step();
             for (int i = 0; i < 64; i++) { // torch.optim.Adam's documented algorithm
@@ -83,7 +84,7 @@ class AdamTest {
         // DJL's adamUpdate (MXNet form) puts ε outside the bias correction: p −= lr·√c₂/c₁ · m/(√v + ε).
         // PyTorch's is lr/c₁ · m/(√v/√c₂ + ε); they differ by ε·(1 − √c₂) in the denominator, below
         // float32 resolution for ε = 1e-8 and gradients of order 1.
-        Parameter p = Parameter.trainable("p", Tensor.randn(4, 5, 6));
+        Parameter p = Parameter.trainable("p", Tensor.randn(Seed.of(4), 5, 6));
         double lr = 0.02;
         double b1 = 0.9;
         double b2 = 0.999;
@@ -93,7 +94,7 @@ class AdamTest {
             NDArray mean = t.of(Tensor.zeros(5, 6));
             NDArray var = t.of(Tensor.zeros(5, 6));
             for (int step = 1; step <= 25; step++) {
-                Tensor g = Tensor.randn(400 + step, 5, 6);
+                Tensor g = Tensor.randn(Seed.of(400 + step), 5, 6);
                 setGrad(p, g.data());
                 adam.step();
                 float lrCorrected = (float) (lr * Math.sqrt(1 - Math.pow(b2, step)) / (1 - Math.pow(b1, step)));

@@ -11,6 +11,7 @@ import java.util.List;
 import layerlab.nn.Parameter;
 import layerlab.oracle.Compare;
 import layerlab.oracle.Torch;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +58,7 @@ class SGDTest {
 
     @Test
     void matchesAFloat64ReferenceOverManySteps() {
-        Parameter p = Parameter.trainable("p", Tensor.randn(1, 50));
+        Parameter p = Parameter.trainable("p", Tensor.randn(Seed.of(1), 50));
         double[] ref = toDouble(p.value().data());
         double[] v = new double[50];
         double lr = 0.05;
@@ -65,7 +66,7 @@ class SGDTest {
         double wd = 0.01;
         SGD sgd = new SGD(List.of(p), new SGD.Config(lr, mu, wd));
         for (int step = 0; step < 30; step++) {
-            float[] g = Tensor.randn(100 + step, 50).data();
+            float[] g = Tensor.randn(Seed.of(100 + step), 50).data();
             setGrad(p, g);
             sgd.step();
             for (int i = 0; i < 50; i++) { // torch.optim.SGD's algorithm, dampening 0
@@ -80,7 +81,7 @@ class SGDTest {
     @Test
     void matchesLibtorchSgdUpdate() {
         // DJL's sgdUpdate keeps s = μ·s + lr·(g + λp), p −= s: the same as PyTorch's v for a fixed lr (s = lr·v)
-        Parameter p = Parameter.trainable("p", Tensor.randn(2, 3, 4));
+        Parameter p = Parameter.trainable("p", Tensor.randn(Seed.of(2), 3, 4));
         float lr = 0.05f;
         float mu = 0.8f;
         float wd = 0.02f;
@@ -89,7 +90,7 @@ class SGDTest {
             NDArray w = t.of(p.value());
             NDArray state = t.of(Tensor.zeros(3, 4));
             for (int step = 0; step < 20; step++) {
-                Tensor g = Tensor.randn(200 + step, 3, 4);
+                Tensor g = Tensor.randn(Seed.of(200 + step), 3, 4);
                 setGrad(p, g.data());
                 sgd.step();
                 JniUtils.sgdUpdate((PtNDArray) w, (PtNDArray) t.of(g), (PtNDArray) state, lr, wd, 1f, -1f, mu);

@@ -24,6 +24,30 @@ class TensorTest {
     }
 
     @Test
+    void randnTakesTheShapeAsTheShape() {
+        // every int is a dimension, as in NumPy and PyTorch; the seed is named or comes from %seed
+        assertArrayEquals(new int[] {2, 3}, Tensor.randn(2, 3).shape());
+        assertArrayEquals(new int[] {1, 2, 3, 4, 4}, Tensor.randn(1, 2, 3, 4, 4).shape());
+        assertArrayEquals(new int[] {5}, Tensor.rand(5).shape());
+        assertArrayEquals(new int[] {2, 3}, Tensor.randn(Seed.of(7), 2, 3).shape());
+        assertEquals(Tensor.randn(Seed.of(7), 2, 3), Tensor.randn(Seed.of(7), 2, 3));
+        assertEquals(Rng.normal(7, 4), Tensor.randn(Seed.of(7), 2, 3).get(1, 1));
+        assertEquals(Rng.uniform(7, 4), Tensor.rand(Seed.of(7), 2, 3).get(1, 1));
+    }
+
+    @Test
+    void defaultSeedsRepeatAfterSeedsSet() {
+        Seeds.set(123);
+        Tensor a = Tensor.randn(4, 4);
+        Tensor b = Tensor.randn(4, 4);
+        Seeds.set(123);
+        assertEquals(a, Tensor.randn(4, 4), "the first draw after %seed 123 repeats");
+        assertEquals(b, Tensor.randn(4, 4), "so does the second");
+        assertTrue(!a.equals(b), "two draws in a row differ");
+        Seeds.set(42);
+    }
+
+    @Test
     void ofWrapsWithoutCopyingAndChecksTheCount() {
         float[] d = {1, 2, 3, 4, 5, 6};
         Tensor t = Tensor.of(d, 2, 3);

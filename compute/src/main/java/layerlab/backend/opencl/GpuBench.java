@@ -7,6 +7,7 @@ import layerlab.backend.Indices;
 import layerlab.backend.PoolWindows;
 import layerlab.backend.cpu.CpuBackend;
 import layerlab.backend.cpu.Parallel;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 
 /**
@@ -42,7 +43,7 @@ public final class GpuBench {
                 "cpu ms", "speed-up");
         int n = 32, c = 64, h = 56, w = 56, s = h * w;
         long numel = (long) n * c * s;
-        Tensor x = Tensor.randn(1, n, c, h, w);
+        Tensor x = Tensor.randn(Seed.of(1), n, c, h, w);
 
         run("ReLU 32x64x56x56", 8.0 * numel, numel, reps, cpuReps, cl, cpu, (b, on) -> {
             Tensor xx = on.apply(x), y = xx.zerosLike();
@@ -66,7 +67,7 @@ public final class GpuBench {
             Indices arg = b.indices(y.numel());
             return () -> b.poolForward(y, arg, xx, win, true, false);
         });
-        Tensor cw = Tensor.randn(2, c, c, 3, 3);
+        Tensor cw = Tensor.randn(Seed.of(2), c, c, 3, 3);
         for (ClConv.Algorithm alg : ClConv.Algorithm.values()) {
             cl.convAlgorithm(alg);
             run("Conv2d 3x3 64->64 32x64x56x56 " + alg, 8.0 * numel, 2.0 * numel * c * 9, Math.max(3, reps / 4),
@@ -77,8 +78,8 @@ public final class GpuBench {
         }
         cl.convAlgorithm(ClConv.Algorithm.IM2COL_GEMM);
         int batch = 256, in = 4096, out = 4096;
-        Tensor lx = Tensor.randn(3, batch, in);
-        Tensor la = Tensor.randn(4, out, in);
+        Tensor lx = Tensor.randn(Seed.of(3), batch, in);
+        Tensor la = Tensor.randn(Seed.of(4), out, in);
         run("Linear 256x4096->4096", 4.0 * ((long) batch * in + (long) out * in + (long) batch * out),
                 2.0 * batch * in * out, reps, Math.min(cpuReps, 1), cl, cpu, (b, on) -> {
                     Tensor xx = on.apply(lx), a = on.apply(la), bias = b.zeros(out), y = b.zeros(batch, out);

@@ -1,6 +1,7 @@
 package layerlab.backend.cpu;
 
 
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -22,10 +23,10 @@ class SimdConvParityTest {
     void forwardAndBackwardMatchTheScalarLoops(int n, int c, int h, int w, int o, int k, int s, int p) {
         int oh = (h + 2 * p - k) / s + 1;
         int ow = (w + 2 * p - k) / s + 1;
-        float[] x = Tensor.randn(1, n * c * h * w).data();
-        float[] wt = Tensor.randn(2, o * c * k * k).data();
-        float[] bias = Tensor.randn(3, o).data();
-        float[] dy = Tensor.randn(4, n * o * oh * ow).data();
+        float[] x = Tensor.randn(Seed.of(1), n * c * h * w).data();
+        float[] wt = Tensor.randn(Seed.of(2), o * c * k * k).data();
+        float[] bias = Tensor.randn(Seed.of(3), o).data();
+        float[] dy = Tensor.randn(Seed.of(4), n * o * oh * ow).data();
         float[][] fast = run(true, x, wt, bias, dy, n, c, h, w, o, k, s, p, oh, ow);
         float[][] slow = run(false, x, wt, bias, dy, n, c, h, w, o, k, s, p, oh, ow);
         String[] names = {"y", "dx", "dw", "dbias"};
@@ -40,9 +41,9 @@ class SimdConvParityTest {
         // Layer.backwardParameters: dx == null, the kernels skip dX; dW and db as with it
         int oh = (h + 2 * p - k) / s + 1;
         int ow = (w + 2 * p - k) / s + 1;
-        float[] x = Tensor.randn(1, n * c * h * w).data();
-        float[] wt = Tensor.randn(2, o * c * k * k).data();
-        float[] dy = Tensor.randn(4, n * o * oh * ow).data();
+        float[] x = Tensor.randn(Seed.of(1), n * c * h * w).data();
+        float[] wt = Tensor.randn(Seed.of(2), o * c * k * k).data();
+        float[] dy = Tensor.randn(Seed.of(4), n * o * oh * ow).data();
         float[][] slow = run(false, x, wt, null, dy, n, c, h, w, o, k, s, p, oh, ow);
         for (boolean simd : new boolean[] {false, true}) {
             Simd.setEnabled(simd);

@@ -3,6 +3,7 @@ package layerlab.backend.cpu;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.Consumer;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -19,10 +20,10 @@ class SimdGemmParityTest {
     @ParameterizedTest(name = "m={0} n={1} k={2}")
     @CsvSource({"1,1,1", "8,32,256", "7,33,257", "17,100,300", "130,70,513", "257,520,40", "64,3136,576", "3,5,1000"})
     void convGemmsMatchTheScalarLoops(int m, int n, int k) {
-        float[] a = Tensor.randn(1, m * k).data();
-        float[] b = Tensor.randn(2, k * n).data();
-        float[] bt = Tensor.randn(3, n * k).data();
-        float[] at = Tensor.randn(4, k * m).data();
+        float[] a = Tensor.randn(Seed.of(1), m * k).data();
+        float[] b = Tensor.randn(Seed.of(2), k * n).data();
+        float[] bt = Tensor.randn(Seed.of(3), n * k).data();
+        float[] at = Tensor.randn(Seed.of(4), k * m).data();
         compare("gemmNN", m, n, k, a, b, c -> ConvKernels.gemmNN(c, 0, a, 0, b, 0, m, n, k));
         compare("gemmNT", m, n, k, a, transpose(bt, n, k), c -> ConvKernels.gemmNT(c, 0, a, 0, bt, 0, m, n, k));
         compare("gemmTN", m, n, k, transpose(at, k, m), b, c -> ConvKernels.gemmTN(c, 0, at, 0, b, 0, m, n, k));
@@ -37,8 +38,8 @@ class SimdGemmParityTest {
     @ParameterizedTest(name = "m={0} n={1} k={2} spare={3}")
     @CsvSource({"13,70,700,true", "13,70,700,false", "5,500,700,false", "1,33,9,true", "9,40,300,false", "64,100,576,true"})
     void packedATimesRowTableMatchesTheScalarLoop(int m, int n, int k, boolean spare) {
-        float[] a = Tensor.randn(1, m * k).data();
-        float[] b0 = Tensor.randn(2, k * n).data();
+        float[] a = Tensor.randn(Seed.of(1), m * k).data();
+        float[] b0 = Tensor.randn(Seed.of(2), k * n).data();
         float[] b = spare ? java.util.Arrays.copyOf(b0, k * n + 64) : b0;
         int[] rowOff = new int[k];
         for (int p = 0; p < k; p++) {
@@ -57,9 +58,9 @@ class SimdGemmParityTest {
     @ParameterizedTest(name = "batch={0} in={1} out={2}")
     @CsvSource({"1,3,5", "33,70,19", "256,300,130", "32,25088,10", "3,1024,16", "5,64,3", "6,2048,7", "9,1088,12"})
     void linearForwardMatchesTheScalarLoop(int batch, int in, int out) {
-        float[] x = Tensor.randn(1, batch * in).data();
-        float[] w = Tensor.randn(2, out * in).data();
-        float[] bias = Tensor.randn(3, out).data();
+        float[] x = Tensor.randn(Seed.of(1), batch * in).data();
+        float[] w = Tensor.randn(Seed.of(2), out * in).data();
+        float[] bias = Tensor.randn(Seed.of(3), out).data();
         compare("linearForward", batch, out, in, x, transpose(w, out, in),
                 y -> LinearKernels.linearForward(y, new float[in * out], x, w, bias, batch, in, out));
     }
@@ -67,15 +68,15 @@ class SimdGemmParityTest {
     @ParameterizedTest(name = "batch={0} in={1} out={2}")
     @CsvSource({"32,25088,10", "7,64,3", "4,160,16", "3,48,17", "5,1104,7", "1,96,2"})
     void linearBackwardMatchesTheScalarLoop(int batch, int in, int out) {
-        float[] x = Tensor.randn(1, batch * in).data();
-        float[] w = Tensor.randn(2, out * in).data();
-        float[] dy = Tensor.randn(3, batch * out).data();
+        float[] x = Tensor.randn(Seed.of(1), batch * in).data();
+        float[] w = Tensor.randn(Seed.of(2), out * in).data();
+        float[] dy = Tensor.randn(Seed.of(3), batch * out).data();
         float[][][] r = new float[2][][];
         for (int v = 0; v < 2; v++) {
             Simd.setEnabled(v == 0);
             float[] dx = new float[batch * in];
-            float[] dw = Tensor.randn(4, out * in).data(); // accumulates onto what is there
-            float[] db = Tensor.randn(5, out).data();
+            float[] dw = Tensor.randn(Seed.of(4), out * in).data(); // accumulates onto what is there
+            float[] db = Tensor.randn(Seed.of(5), out).data();
             LinearKernels.linearBackward(dx, dw, db, dy, x, w, batch, in, out);
             r[v] = new float[][] {dx, dw, db};
         }
@@ -87,7 +88,7 @@ class SimdGemmParityTest {
 
     /** Runs {@code op} on the same C (random start: accumulating forms add to it) both ways. */
     private static void compare(String what, int m, int n, int k, float[] a, float[] b, Consumer<float[]> op) {
-        float[] start = Tensor.randn(9, m * n).data();
+        float[] start = Tensor.randn(Seed.of(9), m * n).data();
         float[] fast = start.clone();
         float[] slow = start.clone();
         Simd.setEnabled(true);

@@ -1,6 +1,7 @@
 package layerlab.backend.cpu;
 
 
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -17,10 +18,10 @@ class SimdNormParityTest {
     @ParameterizedTest(name = "n={0} c={1} s={2} train={3}")
     @CsvSource({"4,3,37,true", "8,16,3136,true", "8,16,3136,false", "2,5,1,true", "3,2,100,false"})
     void batchNorm(int n, int c, int s, boolean train) {
-        float[] x = shifted(Tensor.randn(1, n * c * s).data());
-        float[] gamma = Tensor.randn(2, c).data();
-        float[] beta = Tensor.randn(3, c).data();
-        float[] dy = Tensor.randn(4, n * c * s).data();
+        float[] x = shifted(Tensor.randn(Seed.of(1), n * c * s).data());
+        float[] gamma = Tensor.randn(Seed.of(2), c).data();
+        float[] beta = Tensor.randn(Seed.of(3), c).data();
+        float[] dy = Tensor.randn(Seed.of(4), n * c * s).data();
         float[][] r = new float[2][];
         float[][][] all = new float[2][][];
         for (int v = 0; v < 2; v++) {
@@ -55,11 +56,11 @@ class SimdNormParityTest {
     @CsvSource({"4,8,25088,3136,true", "2,1,200704,1,true", "3,64,3136,3136,false", "2,3,70,35,true", "2,2,77,1,true",
                 "3,4,50,50,true", "2,5,33,1,false", "6,2,4128,1,true", "5,1,70,1,true", "9,3,40,1,true"})
     void groupNorm(int n, int g, int d, int span, boolean affine) {
-        float[] x = shifted(Tensor.randn(1, n * g * d).data());
+        float[] x = shifted(Tensor.randn(Seed.of(1), n * g * d).data());
         int params = g * d / span;
-        float[] gamma = affine ? Tensor.randn(2, params).data() : null;
-        float[] beta = affine ? Tensor.randn(3, params).data() : null;
-        float[] dy = Tensor.randn(4, n * g * d).data();
+        float[] gamma = affine ? Tensor.randn(Seed.of(2), params).data() : null;
+        float[] beta = affine ? Tensor.randn(Seed.of(3), params).data() : null;
+        float[] dy = Tensor.randn(Seed.of(4), n * g * d).data();
         float[][][] all = new float[2][][];
         for (int v = 0; v < 2; v++) {
             Simd.setEnabled(v == 0);

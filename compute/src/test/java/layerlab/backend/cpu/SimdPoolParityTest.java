@@ -2,6 +2,7 @@ package layerlab.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -21,7 +22,7 @@ class SimdPoolParityTest {
                 "8,70,2,2,0,false", "9,34,2,2,0,true", "6,6,2,2,0,false", "9,35,2,2,0,false", "3,64,2,2,0,false"})
     void maxAndAverageMatchTheScalarWalk(int h, int w, int k, int s, int p, boolean ceil) {
         int planes = 6;
-        float[] x = Tensor.randn(5, planes * h * w).data();
+        float[] x = Tensor.randn(Seed.of(5), planes * h * w).data();
         for (int i = 0; i < x.length; i++) {
             x[i] = Math.round(x[i] * 2) / 2f; // ties
         }
@@ -42,11 +43,11 @@ class SimdPoolParityTest {
                     Simd.setEnabled(v == 0);
                     PoolKernels.forward(yy[v], arg[v], x, planes, 1, h, w, winT, winH, winW, max, include);
                 }
-                float[] dy = Tensor.randn(7, planes * oh * ow).data();
+                float[] dy = Tensor.randn(Seed.of(7), planes * oh * ow).data();
                 float[][] dx = new float[2][];
                 for (int v = 0; v < 2; v++) {
                     Simd.setEnabled(v == 0);
-                    dx[v] = Tensor.randn(8, x.length).data(); // backward overwrites dx: noise first proves it
+                    dx[v] = Tensor.randn(Seed.of(8), x.length).data(); // backward overwrites dx: noise first proves it
                     PoolKernels.backward(dx[v], dy, arg[v], planes, 1, h, w, winT, winH, winW, max, include);
                 }
                 SimdParity.restore();

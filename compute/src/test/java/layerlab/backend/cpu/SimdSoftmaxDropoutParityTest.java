@@ -3,6 +3,7 @@ package layerlab.backend.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import layerlab.nn.Dropout;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -20,11 +21,11 @@ class SimdSoftmaxDropoutParityTest {
     @ParameterizedTest(name = "outer={0} n={1} inner={2}")
     @CsvSource({"4,64,3136", "3,10,17", "2,5,1000", "1,1,40", "5,7,16", "2,3,1100"})
     void softmaxMatchesTheScalarLoops(int outer, int n, int inner) {
-        float[] x = Tensor.randn(1, outer * n * inner).data();
+        float[] x = Tensor.randn(Seed.of(1), outer * n * inner).data();
         for (int i = 0; i < x.length; i++) {
             x[i] *= 20; // differences beyond e^±80 between classes
         }
-        float[] dy = Tensor.randn(2, x.length).data();
+        float[] dy = Tensor.randn(Seed.of(2), x.length).data();
         float[][] y = new float[2][x.length];
         float[][] dx = new float[2][x.length];
         for (int v = 0; v < 2; v++) {
@@ -39,7 +40,7 @@ class SimdSoftmaxDropoutParityTest {
     @ParameterizedTest(name = "keep={0}")
     @ValueSource(doubles = {0.5, 0.3, 1.0, 0.75})
     void dropoutMaskIsIdentical(double keep) {
-        Tensor x = Tensor.randn(3, 7, 1001);
+        Tensor x = Tensor.randn(Seed.of(3), 7, 1001);
         Tensor[] masks = new Tensor[2];
         for (int v = 0; v < 2; v++) {
             Simd.setEnabled(v == 0);

@@ -32,6 +32,7 @@ import layerlab.nn.Softmax;
 import layerlab.nn.Tanh;
 import layerlab.oracle.Compare;
 import layerlab.tensor.Device;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -40,14 +41,14 @@ import org.junit.jupiter.api.Test;
  * output, dX and parameter gradients, and the output stays on the device.
  */
 class DeviceLayersTest {
-    private static final Tensor X = Tensor.randn(21, 2, 4, 6, 6);
+    private static final Tensor X = Tensor.randn(Seed.of(21), 2, 4, 6, 6);
 
     private static void same(String name, Supplier<Layer> make, Tensor x, double bound) {
         ClTests.backend();
         Layer cpu = make.get();
         Layer dev = make.get();
         Tensor y = cpu.forward(x);
-        Tensor dy = Tensor.randn(22, y.shape());
+        Tensor dy = Tensor.randn(Seed.of(22), y.shape());
         Tensor dx = cpu.backward(dy);
         Tensor yd = dev.forward(x.to(Device.OPENCL));
         assertEquals(Device.OPENCL, yd.device(), name + " output left the device");
@@ -71,7 +72,7 @@ class DeviceLayersTest {
             Conv2d cpu = new Conv2d(new Conv2d.Config(4, 3, 3, stride, 1, true, false), 9);
             Conv2d dev = new Conv2d(new Conv2d.Config(4, 3, 3, stride, 1, true, false), 9);
             Conv2d cpuParams = new Conv2d(new Conv2d.Config(4, 3, 3, stride, 1, true, false), 9);
-            Tensor dy = Tensor.randn(22, cpu.forward(X).shape());
+            Tensor dy = Tensor.randn(Seed.of(22), cpu.forward(X).shape());
             cpu.backward(dy);
             cpuParams.forward(X);
             cpuParams.backwardParameters(dy);
@@ -99,7 +100,7 @@ class DeviceLayersTest {
         same("PReLU(4)", () -> new PReLU(4), X, 1e-6);
         same("PReLU()", PReLU::new, X, 1e-6);
         same("Maxout(2)", () -> new Maxout(2), X, 0);
-        same("Maxout.affine", () -> Maxout.affine(12, 5, 3, 4), Tensor.randn(23, 6, 12), 2e-5);
+        same("Maxout.affine", () -> Maxout.affine(12, 5, 3, 4), Tensor.randn(Seed.of(23), 6, 12), 2e-5);
     }
 
     @Test
@@ -107,7 +108,7 @@ class DeviceLayersTest {
         same("MaxPool(2,2)", () -> new MaxPool(2, 2), X, 0);
         same("MaxPool(3,2,p1,ceil)", () -> new MaxPool(new MaxPool.Config(3, 2, 1, true)), X, 0);
         same("AvgPool(3,2,p1,excl)", () -> new AvgPool(new AvgPool.Config(3, 2, 1, false, false)), X, 1e-6);
-        same("MaxPool3d(2,2)", () -> new MaxPool(2, 2), Tensor.randn(24, 2, 3, 4, 6, 6), 0);
+        same("MaxPool3d(2,2)", () -> new MaxPool(2, 2), Tensor.randn(Seed.of(24), 2, 3, 4, 6, 6), 0);
         same("GlobalAvgPool", GlobalAvgPool::new, X, 1e-6);
         same("Dropout.keep(0.7)", () -> Dropout.keep(0.7).withSeed(5), X, 0);
         MaxPool cpu = new MaxPool(2, 2);
@@ -134,7 +135,7 @@ class DeviceLayersTest {
     void softmaxAndCrossEntropy() {
         same("Softmax(1)", () -> new Softmax(1), X, 1e-6);
         same("LogSoftmax(-1)", () -> new LogSoftmax(-1), X, 1e-6);
-        Tensor logits = Tensor.randn(25, 8, 10);
+        Tensor logits = Tensor.randn(Seed.of(25), 8, 10);
         int[] labels = {3, 1, 4, 1, 5, 9, 2, 6};
         CrossEntropyLoss cpu = new CrossEntropyLoss();
         CrossEntropyLoss dev = new CrossEntropyLoss();

@@ -4,6 +4,7 @@ import static layerlab.backend.opencl.ClTests.parity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import layerlab.backend.Indices;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -14,10 +15,10 @@ class LinearSoftmaxParityTest {
         int[][] shapes = {{4, 3, 2}, {33, 70, 45}, {64, 128, 64}, {2, 784, 10}};
         for (int[] s : shapes) {
             int batch = s[0], in = s[1], out = s[2];
-            Tensor x = Tensor.randn(1, batch, in);
-            Tensor a = Tensor.randn(2, out, in);
-            Tensor bias = Tensor.randn(3, out);
-            Tensor dy = Tensor.randn(4, batch, out);
+            Tensor x = Tensor.randn(Seed.of(1), batch, in);
+            Tensor a = Tensor.randn(Seed.of(2), out, in);
+            Tensor bias = Tensor.randn(Seed.of(3), out);
+            Tensor dy = Tensor.randn(Seed.of(4), batch, out);
             parity("Linear" + java.util.Arrays.toString(s), 2e-5, (b, on) -> {
                 Tensor xx = on.apply(x), aa = on.apply(a), y = on.apply(dy).zerosLike(), dx = xx.zerosLike();
                 Tensor da = on.apply(Tensor.full(0.25f, out, in)), db = on.apply(Tensor.full(-1f, out));
@@ -30,8 +31,8 @@ class LinearSoftmaxParityTest {
 
     @Test
     void linearWithoutBias() {
-        Tensor x = Tensor.randn(1, 5, 7);
-        Tensor a = Tensor.randn(2, 3, 7);
+        Tensor x = Tensor.randn(Seed.of(1), 5, 7);
+        Tensor a = Tensor.randn(Seed.of(2), 3, 7);
         parity("Linear(no bias)", 2e-5, (b, on) -> {
             Tensor y = on.apply(Tensor.zeros(5, 3));
             b.linearForward(y, on.apply(x), on.apply(a), null, 5, 7, 3);
@@ -41,8 +42,8 @@ class LinearSoftmaxParityTest {
 
     @Test
     void softmaxAndLogSoftmaxOverLastAndChannelAxis() {
-        Tensor x = Tensor.randn(5, 3, 4, 5, 6).reshape(3, 4, 5, 6);
-        Tensor dy = Tensor.randn(6, 3, 4, 5, 6);
+        Tensor x = Tensor.randn(Seed.of(5), 3, 4, 5, 6).reshape(3, 4, 5, 6);
+        Tensor dy = Tensor.randn(Seed.of(6), 3, 4, 5, 6);
         int[][] views = {{3 * 4 * 5, 6, 1}, {3, 4, 5 * 6}, {1, 3 * 4 * 5 * 6, 1}};
         for (int[] v : views) {
             parity("Softmax(outer, n, inner)=" + java.util.Arrays.toString(v), 1e-5, (b, on) -> {
@@ -59,7 +60,7 @@ class LinearSoftmaxParityTest {
 
     @Test
     void crossEntropyFromLogits() {
-        Tensor logits = Tensor.randn(7, 16, 10);
+        Tensor logits = Tensor.randn(Seed.of(7), 16, 10);
         int[] labels = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 8, 7, 6, 5, 4};
         float[] loss = new float[2];
         parity("CrossEntropy", 1e-6, (b, on) -> {

@@ -2,6 +2,7 @@ package layerlab.backend.opencl;
 
 import static layerlab.backend.opencl.ClTests.parity;
 
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -12,10 +13,10 @@ class NormConvParityTest {
         int[][] shapes = {{8, 5, 1}, {4, 3, 6 * 7}, {2, 3, 4 * 5 * 6}, {32, 16, 14 * 14}};
         for (int[] s : shapes) {
             int n = s[0], c = s[1], sp = s[2];
-            Tensor x = Tensor.randn(1, n, c, sp);
-            Tensor dy = Tensor.randn(2, n, c, sp);
-            Tensor gamma = Tensor.rand(3, c);
-            Tensor beta = Tensor.randn(4, c);
+            Tensor x = Tensor.randn(Seed.of(1), n, c, sp);
+            Tensor dy = Tensor.randn(Seed.of(2), n, c, sp);
+            Tensor gamma = Tensor.rand(Seed.of(3), c);
+            Tensor beta = Tensor.randn(Seed.of(4), c);
             for (boolean train : new boolean[] {true, false}) {
                 parity("BatchNorm" + java.util.Arrays.toString(s) + (train ? " train" : " eval"), 2e-5, (b, on) -> {
                     Tensor xx = on.apply(x), y = xx.zerosLike(), dx = xx.zerosLike();
@@ -38,8 +39,8 @@ class NormConvParityTest {
     @Test
     void batchNormStatisticsMergedFromChunks() {
         int n = 5, c = 3, sp = 7 * 9; // 315 values per channel: chunks of uneven size, the last one short
-        Tensor x = Tensor.randn(31, n, c, sp);
-        Tensor dy = Tensor.randn(32, n, c, sp);
+        Tensor x = Tensor.randn(Seed.of(31), n, c, sp);
+        Tensor dy = Tensor.randn(Seed.of(32), n, c, sp);
         for (int parts : new int[] {1, 2, 7, 64, 400}) {
             ClTests.backend().statisticsParts(parts);
             try {
@@ -48,7 +49,7 @@ class NormConvParityTest {
                     Tensor rstd = mean.zerosLike(), dx = xx.zerosLike(), dg = mean.zerosLike(), db = mean.zerosLike();
                     b.batchNormStats(mean, var, xx, n, c, sp);
                     b.rstd(rstd, var, c, 1e-5f);
-                    b.batchNormBackward(dx, dg, db, on.apply(dy), xx, mean, rstd, on.apply(Tensor.rand(33, c)), n, c, sp,
+                    b.batchNormBackward(dx, dg, db, on.apply(dy), xx, mean, rstd, on.apply(Tensor.rand(Seed.of(33), c)), n, c, sp,
                             true);
                     return new Tensor[] {mean, var, dx, dg, db};
                 });
@@ -66,10 +67,10 @@ class NormConvParityTest {
             int n = k[0], g = k[1], d = k[2], span = k[3];
             boolean affine = k[4] == 1;
             int params = g * d / span;
-            Tensor x = Tensor.randn(5, n, g * d);
-            Tensor dy = Tensor.randn(6, n, g * d);
-            Tensor gamma = Tensor.rand(7, params);
-            Tensor beta = Tensor.randn(8, params);
+            Tensor x = Tensor.randn(Seed.of(5), n, g * d);
+            Tensor dy = Tensor.randn(Seed.of(6), n, g * d);
+            Tensor gamma = Tensor.rand(Seed.of(7), params);
+            Tensor beta = Tensor.randn(Seed.of(8), params);
             parity("GroupNorm" + java.util.Arrays.toString(k), 2e-5, (b, on) -> {
                 Tensor xx = on.apply(x), y = xx.zerosLike(), dx = xx.zerosLike();
                 Tensor mean = on.apply(Tensor.zeros(n * g)), var = mean.zerosLike(), rstd = mean.zerosLike();
@@ -90,10 +91,10 @@ class NormConvParityTest {
         for (int[] k : cases) {
             int n = k[0], c = k[1], h = k[2], wd = k[3], o = k[4], ks = k[5], st = k[6], pad = k[7];
             int oh = (h + 2 * pad - ks) / st + 1, ow = (wd + 2 * pad - ks) / st + 1;
-            Tensor x = Tensor.randn(1, n, c, h, wd);
-            Tensor w = Tensor.randn(2, o, c, ks, ks);
-            Tensor bias = Tensor.randn(3, o);
-            Tensor dy = Tensor.randn(4, n, o, oh, ow);
+            Tensor x = Tensor.randn(Seed.of(1), n, c, h, wd);
+            Tensor w = Tensor.randn(Seed.of(2), o, c, ks, ks);
+            Tensor bias = Tensor.randn(Seed.of(3), o);
+            Tensor dy = Tensor.randn(Seed.of(4), n, o, oh, ow);
             for (ClConv.Algorithm alg : ClConv.Algorithm.values()) {
                 ClTests.backend().convAlgorithm(alg);
                 parity("Conv2d" + java.util.Arrays.toString(k) + " " + alg, 3e-5, (b, on) -> {

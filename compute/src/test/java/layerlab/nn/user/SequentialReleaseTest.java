@@ -12,6 +12,7 @@ import layerlab.nn.ReLU;
 import layerlab.nn.Sequential;
 import layerlab.nn.Sigmoid;
 import layerlab.tensor.Buffers;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -50,8 +51,8 @@ class SequentialReleaseTest {
         Linear l2 = new Linear(F, F, 2);
         Linear m1 = new Linear(F, F, 1);
         Linear m2 = new Linear(F, F, 2);
-        Tensor x = Tensor.randn(3, B, F);
-        Tensor dOut = Tensor.randn(4, B, F);
+        Tensor x = Tensor.randn(Seed.of(3), B, F);
+        Tensor dOut = Tensor.randn(Seed.of(4), B, F);
 
         // by hand, nothing released
         ReLU r1 = new ReLU();
@@ -80,14 +81,14 @@ class SequentialReleaseTest {
     void aStudentsLayerKeepsTheGradientItWasGiven() {
         KeepsGradient keeper = new KeepsGradient();
         Sequential net = new Sequential(new Linear(F, F, 1), keeper, new ReLU(), new Linear(F, F, 2));
-        Tensor x = Tensor.randn(3, B, F);
+        Tensor x = Tensor.randn(Seed.of(3), B, F);
         net.forward(x);
-        net.backward(Tensor.randn(4, B, F));
+        net.backward(Tensor.randn(Seed.of(4), B, F));
         Tensor first = keeper.kept;
         float[] values = first.toArray();
         List.of(1, 2).forEach(i -> {
             net.forward(x);
-            net.backward(Tensor.randn(4 + i, B, F));
+            net.backward(Tensor.randn(Seed.of(4 + i), B, F));
         });
         assertFalse(first.released(), "a gradient handed to a student's layer is never released");
         assertArrayEquals(values, first.data(), 0f, "nor overwritten by later steps");
@@ -111,8 +112,8 @@ class SequentialReleaseTest {
 
     @Test
     void backwardParametersGivesTheSameParameterGradientsWithoutTheInputGradient() {
-        Tensor x = Tensor.randn(5, 8, 3, 12, 12);
-        Tensor dOut = Tensor.randn(6, 8, 10);
+        Tensor x = Tensor.randn(Seed.of(5), 8, 3, 12, 12);
+        Tensor dOut = Tensor.randn(Seed.of(6), 8, 10);
         Sequential full = net();
         Sequential params = net();
         full.forward(x);

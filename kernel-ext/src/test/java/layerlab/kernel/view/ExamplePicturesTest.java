@@ -12,6 +12,7 @@ import layerlab.nn.Parameter;
 import layerlab.nn.ReLU;
 import layerlab.nn.Sigmoid;
 import layerlab.nn.Tanh;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -80,7 +81,7 @@ class ExamplePicturesTest {
     void batchNormStatistics() {
         BatchNorm bn = new BatchNorm(6);
         for (int step = 0; step < 5; step++) {
-            Tensor x = Tensor.randn(40 + step, 16, 6, 4, 4);
+            Tensor x = Tensor.randn(Seed.of(40 + step), 16, 6, 4, 4);
             float[] d = x.data();
             for (int i = 0; i < d.length; i++) {
                 int c = i / 16 % 6;

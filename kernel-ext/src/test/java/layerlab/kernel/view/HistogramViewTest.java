@@ -2,6 +2,7 @@ package layerlab.kernel.view;
 
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import layerlab.nn.ReLU;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -18,13 +19,13 @@ class HistogramViewTest {
         assertTrue(text.contains("saturated: n/a"), text);
         BundleAssert.png(d, "histogram-relu-small");
         BundleAssert.html(d);
-        DisplayData big = Views.histogram(new ReLU().forward(Tensor.randn(4, 64, 64)));
+        DisplayData big = Views.histogram(new ReLU().forward(Tensor.randn(Seed.of(4), 64, 64)));
         BundleAssert.png(big, "histogram-relu");
     }
 
     @Test
     void tanhSaturationIsCounted() {
-        Tensor x = Tensor.randn(5, 4096);
+        Tensor x = Tensor.randn(Seed.of(5), 4096);
         float[] d = x.data();
         for (int i = 0; i < d.length; i++) {
             d[i] = (float) Math.tanh(3 * d[i]);

@@ -8,6 +8,7 @@ import layerlab.nn.Linear;
 import layerlab.nn.MaxPool;
 import layerlab.nn.ReLU;
 import layerlab.nn.Sequential;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +37,7 @@ class LayersViewTest {
 
     @Test
     void nanIsFlaggedPerLayer() {
-        Tensor x = Tensor.randn(5, 2, 1, 28, 28);
+        Tensor x = Tensor.randn(Seed.of(5), 2, 1, 28, 28);
         x.data()[100] = Float.NaN;
         DisplayData d = Views.layers(model(), x);
         assertTrue(BundleAssert.text(d).startsWith("!!! WARNING: some layer produced NaN or Inf"));

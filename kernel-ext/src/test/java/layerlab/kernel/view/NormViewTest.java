@@ -7,6 +7,7 @@ import layerlab.nn.BatchNorm;
 import layerlab.nn.GroupNorm;
 import layerlab.nn.InstanceNorm;
 import layerlab.nn.LayerNorm;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NormViewTest {
     /** Channel c of the batch has mean c and standard deviation c + 1. */
     private static Tensor shifted(long seed) {
-        Tensor x = Tensor.randn(seed, 8, 4, 5, 5);
+        Tensor x = Tensor.randn(Seed.of(seed), 8, 4, 5, 5);
         float[] d = x.data();
         for (int i = 0; i < d.length; i++) {
             int c = i / 25 % 4;
@@ -59,7 +60,7 @@ class NormViewTest {
         BnMonitor mon = new BnMonitor(bn);
         assertTrue(BundleAssert.text(mon.toDisplayData()).contains("Nothing recorded yet"));
         for (int step = 0; step < 30; step++) {
-            Tensor x = Tensor.randn(100 + step, 8, 12, 3, 3);
+            Tensor x = Tensor.randn(Seed.of(100 + step), 8, 12, 3, 3);
             float[] d = x.data();
             for (int i = 0; i < d.length; i++) {
                 int c = i / 9 % 12;

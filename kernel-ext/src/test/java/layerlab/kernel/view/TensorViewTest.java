@@ -2,6 +2,7 @@ package layerlab.kernel.view;
 
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
+import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +57,7 @@ class TensorViewTest {
 
     @Test
     void nanInHeatmapIsFlaggedInTextHtmlAndPicture() {
-        Tensor x = Tensor.randn(3, 2, 3, 12, 12);
+        Tensor x = Tensor.randn(Seed.of(3), 2, 3, 12, 12);
         x.data()[5] = Float.NaN;
         x.data()[200] = Float.NEGATIVE_INFINITY;
         DisplayData d = Views.show(x);
@@ -68,7 +69,7 @@ class TensorViewTest {
 
     @Test
     void rank4IsHeatmapTilesWithColorbar() {
-        DisplayData d = Views.show(Tensor.randn(7, 2, 4, 28, 28));
+        DisplayData d = Views.show(Tensor.randn(Seed.of(7), 2, 4, 28, 28));
         String text = BundleAssert.text(d);
         String html = BundleAssert.html(d);
         BufferedImage img = BundleAssert.png(d, "show-rank4");
@@ -79,8 +80,8 @@ class TensorViewTest {
 
     @Test
     void aBatchOfGreyImagesSitsSideBySide() {
-        BufferedImage batch = BundleAssert.png(Views.show(Tensor.randn(8, 8, 1, 28, 28)), "show-grey-batch");
-        BufferedImage one = BundleAssert.png(Views.show(Tensor.randn(8, 1, 1, 28, 28)), "show-grey-one");
+        BufferedImage batch = BundleAssert.png(Views.show(Tensor.randn(Seed.of(8), 8, 1, 28, 28)), "show-grey-batch");
+        BufferedImage one = BundleAssert.png(Views.show(Tensor.randn(Seed.of(8), 1, 1, 28, 28)), "show-grey-one");
         // a lone image is drawn larger; eight in one row are no taller than it, and wider
         assertTrue(batch.getWidth() > one.getWidth(), "8 images in a row: " + batch.getWidth() + " vs " + one.getWidth());
         assertTrue(batch.getHeight() <= one.getHeight(), "one row, not one row per image: " + batch.getHeight()
@@ -89,7 +90,7 @@ class TensorViewTest {
 
     @Test
     void capsAreNoted() {
-        DisplayData d = Views.show(Tensor.randn(1, 10, 20, 6, 6));
+        DisplayData d = Views.show(Tensor.randn(Seed.of(1), 10, 20, 6, 6));
         String text = BundleAssert.text(d);
         assertTrue(text.contains("showing 8 of 10 samples"), text);
         assertTrue(text.contains("showing 16 of 20 channels"), text);
@@ -99,7 +100,7 @@ class TensorViewTest {
 
     @Test
     void perTileScaleShowsRanges() {
-        Tensor x = Tensor.randn(2, 1, 4, 16, 16);
+        Tensor x = Tensor.randn(Seed.of(2), 1, 4, 16, 16);
         for (int c = 0; c < 4; c++) { // channel c scaled by 10^c: a shared scale hides channel 0
             for (int i = 0; i < 256; i++) {
                 x.data()[c * 256 + i] *= (float) Math.pow(10, c);
@@ -114,11 +115,11 @@ class TensorViewTest {
 
     @Test
     void rank3And5AndLarge2d() {
-        BundleAssert.png(Views.show(Tensor.randn(4, 3, 32, 32)), "show-rank3");
-        DisplayData video = Views.show(Tensor.randn(5, 2, 3, 10, 8, 8));
+        BundleAssert.png(Views.show(Tensor.randn(Seed.of(4), 3, 32, 32)), "show-rank3");
+        DisplayData video = Views.show(Tensor.randn(Seed.of(5), 2, 3, 10, 8, 8));
         BundleAssert.png(video, "show-rank5");
         assertTrue(BundleAssert.text(video).contains("showing 8 of 10 frames"));
-        BundleAssert.png(Views.show(Tensor.randn(6, 40, 30)), "show-2d-large");
+        BundleAssert.png(Views.show(Tensor.randn(Seed.of(6), 40, 30)), "show-2d-large");
     }
 
     @Test
@@ -132,20 +133,20 @@ class TensorViewTest {
 
     @Test
     void long1dIsALinePlot() {
-        DisplayData d = Views.show(Tensor.randn(8, 200));
+        DisplayData d = Views.show(Tensor.randn(Seed.of(8), 200));
         BundleAssert.png(d, "show-1d");
         assertFalse(BundleAssert.text(d).isEmpty());
     }
 
     @Test
     void featureMapsShowsEveryChannelOfOneSample() {
-        DisplayData d = Views.featureMaps(Tensor.randn(9, 2, 12, 14, 14), 1);
+        DisplayData d = Views.featureMaps(Tensor.randn(Seed.of(9), 2, 12, 14, 14), 1);
         String text = BundleAssert.text(d);
         assertTrue(text.contains("12 tiles"), text);
         assertTrue(text.contains("Sample n=1 of 2"), text);
         BundleAssert.png(d, "feature-maps");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Views.featureMaps(Tensor.randn(1, 2, 3, 4, 4), 2));
+                () -> Views.featureMaps(Tensor.randn(Seed.of(1), 2, 3, 4, 4), 2));
         assertTrue(e.getMessage().contains("expected sample index in [0, 2), got 2"), e.getMessage());
     }
 
@@ -163,8 +164,8 @@ class TensorViewTest {
 
     @Test
     void extremeAspectRatiosStayVisible() {
-        BufferedImage wide = BundleAssert.png(Views.show(Tensor.randn(14, 2, 3000)), "show-2d-wide");
+        BufferedImage wide = BundleAssert.png(Views.show(Tensor.randn(Seed.of(14), 2, 3000)), "show-2d-wide");
         assertTrue(wide.getHeight() >= 100);
-        BundleAssert.png(Views.show(Tensor.randn(15, 64, 10)), "show-2d-logits");
+        BundleAssert.png(Views.show(Tensor.randn(Seed.of(15), 64, 10)), "show-2d-logits");
     }
 }
