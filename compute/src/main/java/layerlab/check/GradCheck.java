@@ -6,6 +6,7 @@ import layerlab.nn.Layer;
 import layerlab.nn.Parameter;
 import layerlab.tensor.Rng;
 import layerlab.tensor.Seed;
+import layerlab.tensor.Shapes;
 import layerlab.tensor.Tensor;
 
 /**
@@ -107,22 +108,44 @@ public final class GradCheck {
     }
 
     public static Map<String, Double> check(Layer layer, Tensor x, long seed, float h) {
+        String who = "GradCheck(" + layerName(layer) + ", input " + Shapes.str(x.shape()) + ")";
         Tensor y = layer.forward(x);
+        if (y == null) {
+            throw new IllegalStateException(who + ": forward returned null; expected the output tensor");
+        }
         Tensor w = Tensor.randn(Seed.of(seed), y.shape());
         for (Parameter p : layer.parameters()) {
             p.zeroGrad();
         }
         layer.forward(x);
         Tensor dx = layer.backward(w);
+        if (dx == null) {
+            throw new IllegalStateException(who + ": backward returned null; expected dL/dX of shape "
+                    + Shapes.str(x.shape()));
+        }
+        if (!java.util.Arrays.equals(dx.shape(), x.shape())) {
+            throw new IllegalStateException(who + ": backward returned dL/dX of shape " + Shapes.str(dx.shape())
+                    + "; expected the input's shape " + Shapes.str(x.shape()));
+        }
         Map<String, Double> errors = new LinkedHashMap<>();
         errors.put("input", relError(toDouble(dx.data()), numeric(layer, x, x.data(), w, h)));
         for (Parameter p : layer.parameters()) {
             if (p.trainable()) {
+                if (p.grad() == null || p.grad().numel() != p.value().numel()) {
+                    throw new IllegalStateException(who + ": the gradient of parameter '" + p.name() + "' is "
+                            + (p.grad() == null ? "null" : "of shape " + Shapes.str(p.grad().shape()))
+                            + "; expected the parameter's shape " + Shapes.str(p.value().shape()));
+                }
                 double[] analytic = toDouble(p.grad().data());
                 errors.put(p.name(), relError(analytic, numeric(layer, x, p.value().data(), w, h)));
             }
         }
         return errors;
+    }
+
+    private static String layerName(Layer layer) {
+        String s = layer.getClass().getSimpleName();
+        return s.isEmpty() ? layer.getClass().getName() : s;
     }
 
     private static double[] numeric(Layer layer, Tensor x, float[] target, Tensor w, float h) {
