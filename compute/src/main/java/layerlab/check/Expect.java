@@ -98,6 +98,14 @@ public final class Expect {
     }
 
     public static void sameAs(Layer mine, Layer reference, Tensor x, double tol) {
+        System.out.println(compare(mine, reference, x, tol));
+    }
+
+    /**
+     * {@link #sameAs} without printing: returns the line sameAs would print, for hidden tests
+     * that check many shapes and report once.
+     */
+    public static String compare(Layer mine, Layer reference, Tensor x, double tol) {
         String who = name(mine) + " vs " + name(reference) + " on " + Arrays.toString(x.shape());
         Tensor expectedY = reference.forward(x.copy());
         Tensor y = mine.forward(x.copy());
@@ -120,8 +128,8 @@ public final class Expect {
                 compared.add("d" + r.name());
             }
         }
-        System.out.println("OK: " + who + " — forward and dX" + (compared.isEmpty() ? "" : ", " + String.join(", ", compared))
-                + " agree within " + fmt(tol));
+        return "OK: " + who + " — forward and dX" + (compared.isEmpty() ? "" : ", " + String.join(", ", compared))
+                + " agree within " + fmt(tol);
     }
 
     /**
@@ -156,7 +164,8 @@ public final class Expect {
             return "agrees (float32 rounding)";
         }
         if (relError < GRADIENT_BOUND) {
-            return "agrees within float32's limits (a kink near an input can cause this)";
+            return "agrees within float32's limits (float32 differences are this coarse; near a kink"
+                    + " such as ReLU at 0 or a max-pool tie they are coarser)";
         }
         if (relError < 0.1) {
             return "suspicious: a small term is wrong or missing";
