@@ -38,6 +38,36 @@ public final class Expect {
         }
     }
 
+    /** Code that must be refused: what {@link #throwsWith} runs. */
+    @FunctionalInterface
+    public interface Action {
+        void run() throws Exception;
+    }
+
+    /**
+     * {@code action} must throw a {@code type} whose message contains {@code substring} (case
+     * ignored), e.g. a layer refusing p = 0 with a message that names the value. Returns the
+     * exception.
+     */
+    public static <T extends Throwable> T throwsWith(Class<T> type, String substring, String what, Action action) {
+        try {
+            action.run();
+        } catch (Throwable t) {
+            if (!type.isInstance(t)) {
+                throw new AssertionError(what + ": expected " + type.getSimpleName() + ", got "
+                        + t.getClass().getSimpleName() + ": " + t.getMessage(), t);
+            }
+            String m = String.valueOf(t.getMessage());
+            if (!m.toLowerCase(java.util.Locale.ROOT).contains(substring.toLowerCase(java.util.Locale.ROOT))) {
+                throw new AssertionError(what + ": the " + type.getSimpleName() + "'s message should mention \""
+                        + substring + "\", got \"" + m + "\"");
+            }
+            return type.cast(t);
+        }
+        throw new AssertionError(what + ": expected " + type.getSimpleName() + " (mentioning \"" + substring
+                + "\"), but nothing was thrown");
+    }
+
     /** Two numbers agree within {@code tol} (mixed absolute/relative, as for tensors). */
     public static void close(String name, double actual, double expected, double tol) {
         if (!agree(actual, expected, tol)) {

@@ -87,6 +87,21 @@ class ExpectTest {
     }
 
     @Test
+    void throwsWithChecksTheTypeAndTheMessage() {
+        var e = Expect.throwsWith(IllegalArgumentException.class, "got 0", "keep(0)", () -> layerlab.nn.Dropout.keep(0));
+        assertTrue(e.getMessage().contains("0"), e.getMessage());
+        String none = assertThrows(AssertionError.class,
+                () -> Expect.throwsWith(IllegalArgumentException.class, "x", "keep(0.5)", () -> layerlab.nn.Dropout.keep(0.5f))).getMessage();
+        assertTrue(none.equals("keep(0.5): expected IllegalArgumentException (mentioning \"x\"), but nothing was thrown"), none);
+        String type = assertThrows(AssertionError.class,
+                () -> Expect.throwsWith(IllegalStateException.class, "x", "keep(0)", () -> layerlab.nn.Dropout.keep(0))).getMessage();
+        assertTrue(type.startsWith("keep(0): expected IllegalStateException, got IllegalArgumentException"), type);
+        String msg = assertThrows(AssertionError.class,
+                () -> Expect.throwsWith(IllegalArgumentException.class, "banana", "keep(0)", () -> layerlab.nn.Dropout.keep(0))).getMessage();
+        assertTrue(msg.contains("should mention \"banana\""), msg);
+    }
+
+    @Test
     void gradCheckNamesTheLayerWhenBackwardReturnsNothingUseful() {
         Layer nothing = new Layer() {
             public Tensor forward(Tensor x) {
