@@ -14,6 +14,8 @@ System.out.println("home=" + System.getProperty("user.home"));
 System.out.println("heapMiB=" + Runtime.getRuntime().maxMemory() / (1024 * 1024));
 System.out.println("cpus=" + Runtime.getRuntime().availableProcessors());
 System.out.println("other=" + java.nio.file.Files.isReadable(java.nio.file.Path.of("OTHER")));
+System.out.println("owner=" + java.nio.file.Files.getOwner(
+    java.nio.file.Path.of(System.getProperty("user.home"), "NOTEBOOK")).getName());
 '''
 
 
@@ -80,7 +82,8 @@ async def spawn_all(hub, names, result, timeout):
 
 def check_probe(s, outs, plan, other):
     text = cellmod.signature(outs)
-    want = {'user': s.name, 'home': f'/home/{s.name}', 'cpus': str(plan.cpus), 'other': 'false'}
+    want = {'user': s.name, 'home': f'/home/{s.name}', 'cpus': str(plan.cpus), 'other': 'false',
+            'owner': s.name}
     got = dict(line.split('=', 1) for line in text.replace('stdout: ', '').splitlines()
                if '=' in line)
     bad = [f'{k}={got.get(k)!r} (expected {v!r})' for k, v in want.items() if got.get(k) != v]
@@ -97,7 +100,8 @@ async def run_cells(s, plan, result, other):
     info = await kernel.info(120)
     if info.get('status') != 'ok' or info.get('language_info', {}).get('name') != 'java':
         raise StudentError(f'kernel_info_reply: {info}')
-    _, outs = await kernel.execute(PROBE.replace('OTHER', other), 120)
+    probe = PROBE.replace('OTHER', other).replace('NOTEBOOK', plan.path)
+    _, outs = await kernel.execute(probe, 120)
     check_probe(s, outs, plan, other)
     executed = copy.deepcopy(plan.nb)
     for index, source in plan.cells:
