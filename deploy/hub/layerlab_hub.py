@@ -12,7 +12,7 @@ Every setting is an environment variable with a default for one course server:
                                            dummy: any name with LAYERLAB_HUB_PASSWORD (tests)
   LAYERLAB_HUB_GROUP    layerlab           Unix group whose members may log in (pam)
   LAYERLAB_HUB_ADMINS   (none)             comma-separated hub admins (teachers)
-  LAYERLAB_HEAP         1g                 each kernel's JVM heap (-Xmx)
+  LAYERLAB_HEAP         768m               each kernel's JVM heap (-Xmx)
   LAYERLAB_CPUS         1                  processors each kernel's JVM sizes its threads for
   LAYERLAB_HUB_MEM_LIMIT 2G / _CPU_LIMIT 1 advertised to servers (MEM_LIMIT, CPU_LIMIT)
   LAYERLAB_HUB_CULL_TIMEOUT 3600 / _CULL_EVERY 300   stop servers idle this long (seconds)
@@ -85,7 +85,7 @@ def settings():
         password=_env('LAYERLAB_HUB_PASSWORD', ''),
         group=_env('LAYERLAB_HUB_GROUP', 'layerlab'),
         admins=frozenset(a for a in _env('LAYERLAB_HUB_ADMINS', '').split(',') if a),
-        heap=_env('LAYERLAB_HEAP', '1g'),
+        heap=_env('LAYERLAB_HEAP', '768m'),
         cpus=_int('LAYERLAB_CPUS', 1),
         mem_limit=_env('LAYERLAB_HUB_MEM_LIMIT', '2G'),
         cpu_limit=float(_int('LAYERLAB_HUB_CPU_LIMIT', 1)),
