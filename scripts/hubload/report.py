@@ -55,16 +55,17 @@ def table(results, plan, desc, a):
         f'typical < {a.heavy_s:g} s in the reference run, heavy ≥ {a.heavy_s:g} s. RSS: '
         f'peak per student, median (max).',
         '',
-        '| K | all servers ready | typical cell p50 / p95 | heavy cell p50 / p95 | '
-        'kernel JVM RSS MiB | server RSS MiB | kernel CPU s per student p50 / p95 | '
-        'saved notebooks after restart | culled | result |',
-        '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+        '| K | all servers ready | all cells, all students | typical cell p50 / p95 | '
+        'heavy cell p50 / p95 | kernel JVM RSS MiB | server RSS MiB | '
+        'kernel CPU s per student p50 / p95 | saved notebooks after restart | culled | result |',
+        '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ]
     rows = []
     for r in results:
         result = 'ok' if not r.failures else f'{len(r.failures)} failed'
         rows.append(
-            f'| {r.k} | {r.start_all:.1f} s | {_pair(r.typical)} s | {_pair(r.heavy)} s | '
+            f'| {r.k} | {r.start_all:.1f} s | {r.run_wall:.1f} s | {_pair(r.typical)} s | '
+            f'{_pair(r.heavy)} s | '
             f'{_mib(r.kernel_rss)} | {_mib(r.server_rss)} | {_pair(r.kernel_cpu)} | '
             f'{r.saved_ok}/{r.k} | {"yes" if r.culled_after is not None else "no"} | {result} |')
     fine = [r.k for r in results if not r.failures and r.typical
