@@ -100,8 +100,9 @@ def make_plan(a, nb_path):
         sys.exit(f'hub_load: {nb_path} is not among the staged course files in {course} '
                  f'(only notebooks/ and notebooks/labs/ are delivered; run ./lab hub prepare)')
     nb, code, desc = cellmod.load(nb_path, os.path.join(ROOT, 'labs', 'master'))
+    # The reference kernel gets what the hub gives every server (layerlab_hub.server_environment).
     os.environ.update(JUPYTER_PATH=os.path.join(a.prefix, 'share', 'jupyter'),
-                      LAYERLAB_HEAP=a.heap, LAYERLAB_CPUS=str(a.cpus))
+                      JDK_JAVA_OPTIONS=f'-Xmx{a.heap} -XX:ActiveProcessorCount={a.cpus}')
     print(f'hub_load: reference run of {desc} with nbclient', flush=True)
     work = tempfile.mkdtemp(prefix='hub-load-ref-')
     shutil.copytree(course, work, dirs_exist_ok=True)

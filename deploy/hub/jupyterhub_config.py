@@ -45,8 +45,8 @@ c.Spawner.default_url = '/tree/layerlab'
 c.Spawner.environment = layerlab_hub.server_environment(s)
 c.Spawner.pre_spawn_hook = layerlab_hub.course_hook(s)
 # NOTE: LocalProcessSpawner does not enforce these; it hands them to the server as MEM_LIMIT and
-# CPU_LIMIT. What is enforced here is the kernel's JVM (heap and processors, from the kernelspec's
-# launcher); Kubernetes enforces both (deploy/z2jh/config.yaml).
+# CPU_LIMIT. What is enforced here is the kernel's JVM (heap and processors, JDK_JAVA_OPTIONS
+# from server_environment); Kubernetes enforces both (deploy/z2jh/config.yaml).
 c.Spawner.mem_limit = s.mem_limit
 c.Spawner.cpu_limit = s.cpu_limit
 c.Spawner.start_timeout = 120

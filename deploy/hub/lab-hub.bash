@@ -24,36 +24,14 @@ ensure_hub_deps() {
 }
 
 # The course server's kernelspec, under the prefix where every user's server finds it (the hub
-# sets JUPYTER_PATH). Its launcher takes the JVM heap and processor count from the server's
-# environment (LAYERLAB_HEAP, LAYERLAB_CPUS), which the hub sets per user.
+# sets JUPYTER_PATH): the same java command line as the per-user one, jars beside it, readable by
+# all. The heap and processor count come per server from JDK_JAVA_OPTIONS, which the hub sets
+# (from LAYERLAB_HEAP, LAYERLAB_CPUS); the grader's copy of a kernelspec puts its own -Xmx after
+# argv[0] and reads the jars from -cp, so argv[0] stays java.
 install_hub_kernel() {
   local dest="$HUB_PREFIX/share/jupyter/kernels/$KERNEL_NAME"
   stage_kernel "$dest"
-  {
-    printf '#!/bin/bash\n'
-    printf '# The layerlab kernel on the course server, written by ./lab hub.\n'
-    printf 'java=%q\n' "$KERNEL_JAVA"
-    printf 'flags=(%s)\n' "$(printf '%q ' "${KERNEL_FLAGS[@]}")"
-    cat <<'EOF'
-set -eu
-heap="${LAYERLAB_HEAP:-768m}"
-cpus="${LAYERLAB_CPUS:-1}"
-if ! [[ $heap =~ ^[0-9]+[kKmMgG]?$ ]]; then
-  echo "layerlab kernel: LAYERLAB_HEAP must be a size such as 768m or 2g, got '$heap'" >&2
-  exit 2
-fi
-if ! [[ $cpus =~ ^[1-9][0-9]*$ ]]; then
-  echo "layerlab kernel: LAYERLAB_CPUS must be a whole number of processors, got '$cpus'" >&2
-  exit 2
-fi
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# With one processor the JVM picks the serial collector by itself: the smallest footprint.
-exec "$java" "${flags[@]}" "-Xmx$heap" "-XX:ActiveProcessorCount=$cpus" \
-  -cp "$here/lib/*" layerlab.kernel.LabKernel "$@"
-EOF
-  } > "$dest/launch"
-  chmod 755 "$dest/launch"
-  write_kernel_json "$dest" "$dest/launch"
+  write_kernel_json "$dest" "$KERNEL_JAVA" "${KERNEL_FLAGS[@]}" -cp "$dest/lib/*" layerlab.kernel.LabKernel
   chmod -R a+rX "$dest"
   say "course kernel '$KERNEL_DISPLAY' installed in $dest (runs $KERNEL_JAVA)"
 }

@@ -12,8 +12,9 @@ Every setting is an environment variable with a default for one course server:
                                            dummy: any name with LAYERLAB_HUB_PASSWORD (tests)
   LAYERLAB_HUB_GROUP    layerlab           Unix group whose members may log in (pam)
   LAYERLAB_HUB_ADMINS   (none)             comma-separated hub admins (teachers)
-  LAYERLAB_HEAP         768m               each kernel's JVM heap (-Xmx)
-  LAYERLAB_CPUS         1                  processors each kernel's JVM sizes its threads for
+  LAYERLAB_HEAP         768m               each kernel's JVM heap (-Xmx)    } both reach the
+  LAYERLAB_CPUS         1                  processors each kernel's JVM     } kernels as
+                                           sizes its threads for            } JDK_JAVA_OPTIONS
   LAYERLAB_HUB_MEM_LIMIT 2G / _CPU_LIMIT 1 advertised to servers (MEM_LIMIT, CPU_LIMIT)
   LAYERLAB_HUB_CULL_TIMEOUT 3600 / _CULL_EVERY 300   stop servers idle this long (seconds)
   LAYERLAB_HUB_MAX_SERVERS 0               cap on running servers (0: none)
@@ -126,6 +127,9 @@ def server_environment(s):
     return {
         # The kernelspec lives under the prefix, readable by every user, not under root's home.
         'JUPYTER_PATH': s.jupyter_path,
+        # The java launcher reads this before its command line: each kernel's heap, and the
+        # processors it sizes its threads (and, at one, its collector: serial) for.
+        'JDK_JAVA_OPTIONS': java_options(s),
         'LAYERLAB_HEAP': s.heap,
         'LAYERLAB_CPUS': str(s.cpus),
         # Debian's hub falls back to the classic server when jupyter_server is absent; say so.
@@ -133,6 +137,10 @@ def server_environment(s):
         # debugpy (under ipykernel) warns on every server start about frozen modules otherwise.
         'PYDEVD_DISABLE_FILE_VALIDATION': '1',
     }
+
+
+def java_options(s):
+    return f'-Xmx{s.heap} -XX:ActiveProcessorCount={s.cpus}'
 
 
 def course_hook(s):

@@ -4,6 +4,8 @@ Nothing here runs Kubernetes or docker; these tests hold the files to the measur
 the properties the course needs (limits, culling, an indexed grading Job with deadlines and no
 network), and recompute the sizing note's node counts.
 """
+import glob
+import json
 import math
 import os
 import re
@@ -95,8 +97,9 @@ class ZeroToJupyterHubTest(unittest.TestCase):
         self.assertEqual(mib(self.u['memory']['limit']), per['memory_limit_mib'])
         self.assertEqual(self.u['cpu']['guarantee'], per['cpu_guarantee'])
         self.assertEqual(self.u['cpu']['limit'], per['cpu_limit'])
-        self.assertEqual(self.u['extraEnv']['LAYERLAB_HEAP'], per['heap'])
-        self.assertEqual(int(self.u['extraEnv']['LAYERLAB_CPUS']), per['cpu_limit'])
+        opts = self.u['extraEnv']['JDK_JAVA_OPTIONS'].split()
+        self.assertIn('-Xmx' + per['heap'], opts)
+        self.assertIn(f'-XX:ActiveProcessorCount={per["cpu_limit"]}', opts)
         self.assertLess(mib(per['heap'].upper()), mib(self.u['memory']['limit']))
 
     def test_culling_image_and_course_files(self):
@@ -189,6 +192,11 @@ class DockerfileTest(unittest.TestCase):
         for line in re.findall(r'^COPY (?!--from)(.+)$', self.text, re.M):
             for src in line.split()[:-1]:
                 self.assertTrue(os.path.exists(os.path.join(ROOT, src)), f'COPY {src}: missing')
+        # `COPY . /src/` in the grader stage: build outputs and git stay out of the context
+        with open(os.path.join(ROOT, '.dockerignore'), encoding='utf-8') as f:
+            ignored = f.read().split()
+        for path in ('**/target', '.git'):
+            self.assertIn(path, ignored)
 
     def test_packages_and_the_kernel_install(self):
         for pkg in ('openjdk-17-jdk-headless', 'jupyterhub', 'jupyter-notebook',
@@ -196,6 +204,7 @@ class DockerfileTest(unittest.TestCase):
             self.assertIn(pkg, self.text)
         self.assertIn('LAYERLAB_HUB_PREFIX=/opt/layerlab ./lab hub install', self.text)
         self.assertIn('JUPYTER_PATH=/opt/layerlab/share/jupyter', self.text)
+        self.assertIn('JDK_JAVA_OPTIONS="-Xmx768m -XX:ActiveProcessorCount=1"', self.text)
         # students' image: no masters; graders' image: the masters and the per-pod script
         single = self.text.split('AS singleuser')[1].split('AS grader')[0]
         self.assertNotIn('labs/', single)
@@ -223,10 +232,15 @@ class DockerfileTest(unittest.TestCase):
             done = subprocess.run([os.path.join(tmp, 'src', 'lab'), 'hub', 'install'], env=env,
                                   capture_output=True, text=True, timeout=300)
             self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
-            for need in ('share/jupyter/kernels/layerlab/kernel.json',
-                         'share/jupyter/kernels/layerlab/launch', 'lib/course_sync.py',
+            for need in ('share/jupyter/kernels/layerlab/kernel.json', 'lib/course_sync.py',
                          'lib/jupyterhub_config.py', 'course/01-pooling.ipynb'):
                 self.assertTrue(os.path.exists(os.path.join(prefix, need)), need)
+            with open(os.path.join(prefix, 'share/jupyter/kernels/layerlab/kernel.json')) as f:
+                argv = json.load(f)['argv']
+            # the grader's copy puts -Xmx after argv[0] and reads the jars from -cp
+            self.assertTrue(argv[0].endswith('/java'), argv)
+            jars = argv[argv.index('-cp') + 1]
+            self.assertTrue(jars.startswith(prefix) and glob.glob(jars[:-1] + '*.jar'), jars)
         finally:
             shutil.rmtree(tmp)
 

@@ -122,7 +122,7 @@ class GradeOneTest(unittest.TestCase):
     def test_one_submission_graded_into_its_folder(self):
         with open(os.path.join(self.sub, 'student_id'), 'w') as f:
             f.write('s7\n')
-        with open(os.path.join(self.sub, 'submission.ipynb'), 'w') as f:
+        with open(os.path.join(self.sub, 'lab01-pooling.ipynb'), 'w') as f:
             f.write('{}')
         got = self.run_pod()
         self.assertEqual(got.returncode, 0, got.stderr)
