@@ -41,31 +41,39 @@ public final class Views {
 
     /** Summary line (shape, device, min/max/mean/std, NaN/Inf flagged) and the values. */
     public static DisplayData show(Tensor x) {
+        given("show(x)", "a Tensor", x);
         return TensorView.show(x, Scale.SHARED);
     }
 
     /** As {@link #show(Tensor)}, choosing one shared color scale or one per tile. */
     public static DisplayData show(Tensor x, Scale scale) {
+        given("show(x, scale)", "a Tensor", x);
+        given("show(x, scale)", "a Scale (Scale.SHARED or Scale.PER_TILE)", scale);
         return TensorView.show(x, scale);
     }
 
     /** Every channel of sample 0 of an (N,C,H,W) or (C,H,W) tensor as heatmap tiles. */
     public static DisplayData featureMaps(Tensor x) {
+        given("featureMaps(x)", "a Tensor", x);
         return TensorView.featureMaps(x, 0, Scale.SHARED);
     }
 
     /** Every channel of sample {@code n}. */
     public static DisplayData featureMaps(Tensor x, int n) {
+        given("featureMaps(x, n)", "a Tensor", x);
         return TensorView.featureMaps(x, n, Scale.SHARED);
     }
 
     /** Every channel of sample {@code n}, with a shared or per-tile color scale. */
     public static DisplayData featureMaps(Tensor x, int n, Scale scale) {
+        given("featureMaps(x, n, scale)", "a Tensor", x);
+        given("featureMaps(x, n, scale)", "a Scale (Scale.SHARED or Scale.PER_TILE)", scale);
         return TensorView.featureMaps(x, n, scale);
     }
 
     /** f(x) and f′(x) for x in [from, to], with axis labels, legend and grid. */
     public static DisplayData plot(Activation f, double from, double to) {
+        given("plot(f, from, to)", "an Activation such as new ReLU()", f);
         return ActivationView.plot(f, from, to);
     }
 
@@ -79,11 +87,13 @@ public final class Views {
      * (for values in [0, 1]: x ≤ 0.01 or x ≥ 0.99; in [−1, 1]: |x| ≥ 0.99; otherwise none).
      */
     public static DisplayData histogram(Tensor x) {
+        given("histogram(x)", "a Tensor", x);
         return HistogramView.histogram(x, null);
     }
 
     /** Histogram where "saturated" means x ≤ low or x ≥ high. */
     public static DisplayData histogram(Tensor x, double low, double high) {
+        given("histogram(x, low, high)", "a Tensor", x);
         if (!(low < high)) {
             throw new IllegalArgumentException("histogram: expected low < high, got low=" + low + ", high=" + high);
         }
@@ -96,6 +106,8 @@ public final class Views {
      * mode updates its state (BatchNorm's running statistics, Dropout's mask).
      */
     public static DisplayData compare(Layer layer, Tensor x) {
+        given("compare(layer, x)", "a Layer", layer);
+        given("compare(layer, x)", "a Tensor x", x);
         Tensor y = layer.forward(x);
         int[] winners = layer instanceof MaxPool mp ? mp.lastArgmax() : null;
         return CompareView.compare(layer.toString(), x, y, winners);
@@ -117,38 +129,45 @@ public final class Views {
      * (μ_avg ← α·μ_avg + (1−α)·μ_B), and γ, β — charts and a table.
      */
     public static DisplayData bnStats(BatchNorm bn) {
+        given("bnStats(bn)", "a BatchNorm", bn);
         return BnView.bnStats(bn);
     }
 
     /** LayerNorm's per-sample μ^t, σ²^t of the last forward (over C, H, W), with the cube diagram. */
     public static DisplayData normStats(LayerNorm ln) {
+        given("normStats(ln)", "a LayerNorm", ln);
         return NormView.normStats(ln.toString(), NormDiagram.Kind.LAYER, ln.lastMean(), ln.lastVar(), "sample", 0, 0);
     }
 
     /** InstanceNorm's per-sample, per-channel μ^{mt}, σ²^{mt} (over H, W), with the cube diagram. */
     public static DisplayData normStats(InstanceNorm in) {
+        given("normStats(in)", "an InstanceNorm", in);
         int c = in.config().channels();
         return NormView.normStats(in.toString(), NormDiagram.Kind.INSTANCE, in.lastMean(), in.lastVar(), "channel", c, c);
     }
 
     /** GroupNorm's per-sample, per-group statistics (over C/G channels, H, W), with the cube diagram. */
     public static DisplayData normStats(GroupNorm gn) {
+        given("normStats(gn)", "a GroupNorm", gn);
         return NormView.normStats(gn.toString(), NormDiagram.Kind.GROUP, gn.lastMean(), gn.lastVar(), "group",
                 gn.config().channels(), gn.config().groups());
     }
 
     /** The batch-norm view under the common name (BatchNorm reduces over N, H, W). */
     public static DisplayData normStats(BatchNorm bn) {
+        given("normStats(bn)", "a BatchNorm", bn);
         return BnView.bnStats(bn);
     }
 
     /** The table of layers, output shapes and parameter counts (HTML and plain text). */
     public static DisplayData summary(Summary s) {
+        given("summary(s)", "a Summary", s);
         return SummaryView.summary(s);
     }
 
     /** {@link #summary(Summary)} of {@code model} for one input shape, e.g. (1, 1, 28, 28). */
     public static DisplayData summary(Layer model, int... inputShape) {
+        given("summary(model, shape...)", "a Layer", model);
         return SummaryView.summary(Summary.of(model, inputShape));
     }
 
@@ -157,6 +176,8 @@ public final class Views {
      * min / mean / max, exact zeros, NaN/Inf flags and thumbnails of sample 0.
      */
     public static DisplayData layers(Layer model, Tensor x) {
+        given("layers(model, x)", "a Layer", model);
+        given("layers(model, x)", "a Tensor x", x);
         return LayersView.layers(Trace.run(() -> model.forward(x)));
     }
 
@@ -172,6 +193,15 @@ public final class Views {
 
     /** {@code new BnMonitor(bn)}: running statistics over training steps; call {@code record()} each step. */
     public static BnMonitor bnMonitor(BatchNorm bn) {
+        given("bnMonitor(bn)", "a BatchNorm", bn);
         return new BnMonitor(bn);
+    }
+
+    /** A null argument is named, with what was expected, instead of a NullPointerException somewhere inside. */
+    private static void given(String call, String expected, Object arg) {
+        if (arg == null) {
+            throw new IllegalArgumentException(call + ": expected " + expected + ", got null"
+                    + " (a variable declared but not yet assigned, or a method that returned null?)");
+        }
     }
 }

@@ -168,4 +168,17 @@ class TensorViewTest {
         assertTrue(wide.getHeight() >= 100);
         BundleAssert.png(Views.show(Tensor.randn(Seed.of(15), 64, 10)), "show-2d-logits");
     }
+
+    @Test
+    void aNullArgumentIsNamedNotANullPointerException() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Views.show((Tensor) null));
+        assertEquals("show(x): expected a Tensor, got null (a variable declared but not yet assigned, or a method that"
+                + " returned null?)", e.getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Views.featureMaps(null, 0)).getMessage()
+                .startsWith("featureMaps(x, n): expected a Tensor, got null"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Views.compare(new layerlab.nn.ReLU(), null))
+                .getMessage().startsWith("compare(layer, x): expected a Tensor x, got null"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Views.show(Tensor.zeros(2), null))
+                .getMessage().startsWith("show(x, scale): expected a Scale"));
+    }
 }
