@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import layerlab.kernel.exec.CellError;
+import layerlab.kernel.exec.CellErrors;
 import layerlab.kernel.exec.Evaluator;
 import layerlab.kernel.exec.Session;
 import layerlab.kernel.magic.LabMagics;
@@ -124,6 +125,11 @@ final class CellRunner implements MagicContext {
     @Override
     public Object evalSnippet(String source) throws CellError {
         return evaluator.evalSnippet(session.jshell(), source);
+    }
+
+    @Override
+    public Object evalWrapped(String source, CellErrors.Wrapped user) throws CellError {
+        return evaluator.evalWrapped(session.jshell(), source, user);
     }
 
     @Override

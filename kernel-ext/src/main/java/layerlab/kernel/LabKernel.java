@@ -1,5 +1,6 @@
 package layerlab.kernel;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.github.spencerpark.jupyter.kernel.BaseKernel;
 import io.github.spencerpark.jupyter.kernel.LanguageInfo;
@@ -12,6 +13,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import layerlab.kernel.exec.CellError;
 import layerlab.kernel.exec.CellStreams;
+import layerlab.kernel.exec.CellThreads;
+import layerlab.kernel.exec.CellThreads.Cell;
+import layerlab.kernel.exec.ExitGuard;
 import layerlab.kernel.exec.Evaluator;
 import layerlab.kernel.exec.Session;
 import layerlab.kernel.wire.ConnectionInfo;
@@ -36,15 +40,17 @@ public final class LabKernel extends BaseKernel implements layerlab.kernel.wire.
     static final String VERSION = "0.1.0";
 
     private final KernelServer server;
+    private final CellThreads threads = new CellThreads();
     private final CellStreams streams;
     private final Session session = new Session();
-    private final Evaluator evaluator = new Evaluator();
+    private final Evaluator evaluator;
     private final CellRunner cells;
     private final CodeAssist assist;
 
     LabKernel(KernelServer server) {
         this.server = server;
-        this.streams = new CellStreams(server);
+        this.streams = new CellStreams(server, threads);
+        this.evaluator = new Evaluator(threads, streams);
         Rendering.registerDefaults(getRenderer());
         this.cells = new CellRunner(session, evaluator, this);
         this.assist = new CodeAssist(session, cells.magics());
@@ -60,6 +66,11 @@ public final class LabKernel extends BaseKernel implements layerlab.kernel.wire.
         LabKernel kernel = new LabKernel(server);
         Lab.attach(kernel);
         kernel.streams.install();
+        if (!ExitGuard.install(kernel.streams.err()::println)) {
+            LOG.warning("no exit guard (the kernelspec lacks -javaagent:layerlab-kernel.jar, or the agent failed):"
+                    + " System.exit in a cell ends the kernel");
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(kernel::announceExit, "layerlab-exit-notice"));
         server.start(new Dispatcher(kernel, VERSION));
         LOG.info("layerlab kernel listening (" + info.transport() + "://" + info.ip() + ", shell " + info.shellPort()
                 + "), Java " + Runtime.version());
@@ -67,7 +78,35 @@ public final class LabKernel extends BaseKernel implements layerlab.kernel.wire.
         server.awaitShutdown();
         LOG.info("layerlab kernel stopped");
         kernel.session.close();
+        ExitGuard.allowExit();
         System.exit(0);
+    }
+
+    /**
+     * A shutdown hook: when the process ends while a cell runs and the kernel did not decide it
+     * (an exit the guard could not stop, or the process was terminated), the cell's output says
+     * so before the kernel goes — never a silent death.
+     */
+    private void announceExit() {
+        Cell cell = streams.cell();
+        if (ExitGuard.kernelExiting() || cell == null) {
+            return;
+        }
+        streams.flush();
+        String what = "the kernel's process is ending while this cell runs (an exit the kernel could not stop,"
+                + " or the process was terminated): every variable is lost; Jupyter starts the kernel again";
+        JsonObject error = new JsonObject();
+        error.addProperty("ename", "KernelExit");
+        error.addProperty("evalue", what);
+        JsonArray tb = new JsonArray();
+        tb.add("KernelExit: " + what);
+        error.add("traceback", tb);
+        server.publish("error", cell.request().header(), error, null);
+        try {
+            Thread.sleep(300); // the socket's I/O thread sends it before the JVM halts
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ------------------------------------------------------------------ kernel info
@@ -99,7 +138,9 @@ public final class LabKernel extends BaseKernel implements layerlab.kernel.wire.
 
     @Override
     public Outcome execute(ExecuteRequest request) {
-        streams.attach(request.message(), request.allowStdin());
+        Cell cell = new Cell(request.executionCount(), request.message());
+        threads.start(cell);
+        streams.attach(cell, request.allowStdin());
         evaluator.startCell();
         try {
             Object value = cells.runCell(request.code());
@@ -115,6 +156,8 @@ public final class LabKernel extends BaseKernel implements layerlab.kernel.wire.
             return new Outcome.Failed("KernelError", String.valueOf(e), List.of("KernelError: " + e));
         } finally {
             evaluator.endCell();
+            streams.detach();
+            threads.end();
         }
     }
 
@@ -148,10 +191,10 @@ public final class LabKernel extends BaseKernel implements layerlab.kernel.wire.
 
     private void publishDisplay(String type, DisplayData data, String displayId) {
         streams.flush();
-        Wire.Message parent = streams.parent();
+        Cell to = streams.target(Thread.currentThread());
         JsonObject content = Replies.bundle(data);
         content.getAsJsonObject("transient").addProperty("display_id", displayId);
-        server.publish(type, parent == null ? null : parent.header(), content, null);
+        server.publish(type, to == null ? null : to.request().header(), content, null);
     }
 
     @Override

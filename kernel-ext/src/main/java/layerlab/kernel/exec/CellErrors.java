@@ -3,6 +3,7 @@ package layerlab.kernel.exec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
@@ -16,7 +17,7 @@ import jdk.jshell.UnresolvedReferenceException;
  * error, and for an exception a stack trace without the kernel's and JShell's own frames
  * (cell frames read {@code method(cell snippet #12, line 3)}).
  */
-final class CellErrors {
+public final class CellErrors {
     private CellErrors() {}
 
     static String describe(Snippet sn) {
@@ -27,8 +28,13 @@ final class CellErrors {
         return kind;
     }
 
-    static CellError interrupted(JShellException cause) {
+    /** {@code stillRunning}: the threads cells started that go on after the interrupt. */
+    static CellError interrupted(JShellException cause, List<String> stillRunning) {
         String detail = "the cell was interrupted (kernel interrupt); its code was stopped";
+        if (!stillRunning.isEmpty()) {
+            detail += "; still running, started by cells: " + String.join(", ", stillRunning)
+                    + " — they were interrupted but go on (stop them from your code: a flag they check, or t.interrupt() where they wait)";
+        }
         List<String> tb = new ArrayList<>();
         tb.add("Interrupted: " + detail);
         if (cause instanceof EvalException ee) {
@@ -37,20 +43,30 @@ final class CellErrors {
         return new CellError("Interrupted", detail, tb);
     }
 
-    /** {@code firstLine}: the cell line the snippet starts on. */
-    static CellError compileError(JShell js, Snippet sn, int firstLine) {
+    /**
+     * Where user code sits inside a snippet the kernel wrapped around it: {@code start} and
+     * {@code code} (the user's text, as it appears there).
+     */
+    public record Wrapped(int start, String code) {}
+
+    /**
+     * {@code firstLine}: the cell line the snippet starts on. With {@code user} set, the error is
+     * shown on the user's code alone (positions in the wrapper clamped to it).
+     */
+    static CellError compileError(JShell js, Snippet sn, int firstLine, Wrapped user) {
         List<Diag> diags = js.diagnostics(sn).filter(Diag::isError).collect(Collectors.toList());
-        String src = sn.source();
+        String src = user != null ? user.code() : sn.source();
+        int shift = user != null ? user.start() : 0;
         List<String> tb = new ArrayList<>();
-        String first = diags.isEmpty() ? "the snippet was rejected" : firstLine(diags.get(0).getMessage(Locale.ROOT));
+        String first = diags.isEmpty() ? "the snippet was rejected" : firstLine(message(diags.get(0)));
         if (diags.isEmpty()) {
             tb.add("CompilationError: " + first);
             tb.add(src);
         }
         for (Diag d : diags) {
-            tb.add("CompilationError: " + d.getMessage(Locale.ROOT));
-            int pos = (int) Math.max(0, Math.min(src.length(), d.getStartPosition()));
-            int end = (int) Math.max(pos, Math.min(src.length(), d.getEndPosition()));
+            tb.add("CompilationError: " + message(d));
+            int pos = (int) Math.max(0, Math.min(src.length(), d.getStartPosition() - shift));
+            int end = (int) Math.max(pos, Math.min(src.length(), d.getEndPosition() - shift));
             int lineStart = src.lastIndexOf('\n', pos - 1) + 1;
             int lineEnd = src.indexOf('\n', pos);
             if (lineEnd < 0) {
@@ -65,12 +81,29 @@ final class CellErrors {
         return new CellError("CompilationError", first, tb);
     }
 
+    /**
+     * The compiler's message, where "location: class" would name JShell's wrapper class (printed
+     * blank) said as what it is.
+     */
+    static String message(Diag d) {
+        return BLANK_LOCATION.matcher(d.getMessage(Locale.ROOT)).replaceAll("$1 the notebook's cells (nothing of that name is declared in a cell or imported)");
+    }
+
+    private static final Pattern BLANK_LOCATION = Pattern.compile("(?m)^(\\s*location:) class\\s*$");
+
     private static String firstLine(String s) {
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
     }
 
     static CellError runtimeError(JShell js, JShellException ex) {
+        EvalException exit = exitIn(ex);
+        if (exit != null) {
+            List<String> tb = new ArrayList<>();
+            appendTrace(js, tb, exit, "");
+            tb.set(0, "SystemExit: " + exit.getMessage());
+            return new CellError("SystemExit", exit.getMessage(), tb);
+        }
         List<String> tb = new ArrayList<>();
         String ename;
         String evalue;
@@ -87,6 +120,16 @@ final class CellErrors {
         }
         appendTrace(js, tb, ex, "");
         return new CellError(ename, evalue, tb);
+    }
+
+    /** The {@link CellExit} in an exception's chain (an exit refused by the kernel), or null. */
+    private static EvalException exitIn(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof EvalException ee && CellExit.CLASS_NAME.equals(ee.getExceptionClassName())) {
+                return ee;
+            }
+        }
+        return null;
     }
 
     private static void appendTrace(JShell js, List<String> tb, Throwable ex, String prefix) {

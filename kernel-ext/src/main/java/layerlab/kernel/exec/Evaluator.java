@@ -19,6 +19,8 @@ public final class Evaluator {
     /** Marks "the cell has no value to show". */
     public static final Object NO_VALUE = new Object();
 
+    private final CellThreads threads;
+    private final CellStreams streams;
     private volatile JShell jshell;
     private volatile boolean evalRunning;
     /** Counts evaluations, so an interrupt stops only the evaluation it was meant for. */
@@ -27,6 +29,13 @@ public final class Evaluator {
     /** True from the start of an execute request to its reply (evalRunning only while JShell runs). */
     private volatile boolean cellActive;
     private volatile Thread stopper;
+
+    /** The kernel's own remarks go to {@code streams}' stdout, not to whatever System.out is. */
+    public Evaluator(CellThreads threads, CellStreams streams) {
+        this.threads = threads;
+        this.streams = streams;
+        LabExecutionControl.onSnippet(threads::enterSnippet);
+    }
 
     public void setJShell(JShell js) {
         this.jshell = js;
@@ -52,6 +61,7 @@ public final class Evaluator {
         String rest = code;
         Object value = NO_VALUE;
         while (!rest.isBlank()) {
+            streams.repairNulls(); // the completeness analysis below compiles, and writes to System.err
             int start = code.length() - rest.length(); // a snippet's source keeps its leading blank lines
             int line = firstLine + (int) code.substring(0, start).chars().filter(ch -> ch == '\n').count();
             SourceCodeAnalysis.CompletionInfo ci = sca.analyzeCompletion(rest);
@@ -69,21 +79,30 @@ public final class Evaluator {
                     rest = "";
                 }
             }
-            value = evalSnippet(js, src, line);
+            value = evalSnippet(js, src, line, null);
         }
         return value;
     }
 
     /** Evaluates exactly one snippet. */
     public Object evalSnippet(JShell js, String src) throws CellError {
-        return evalSnippet(js, src, 1);
+        return evalSnippet(js, src, 1, null);
     }
 
-    private Object evalSnippet(JShell js, String src, int firstLine) throws CellError {
+    /**
+     * Evaluates one snippet that wraps code the user wrote ({@code %timeit}): a compile error
+     * shows that code, {@code user}, with the caret where it was in the wrapper, not the wrapper.
+     */
+    public Object evalWrapped(JShell js, String src, CellErrors.Wrapped user) throws CellError {
+        return evalSnippet(js, src, 1, user);
+    }
+
+    private Object evalSnippet(JShell js, String src, int firstLine, CellErrors.Wrapped user) throws CellError {
         if (interruptRequested) {
-            throw CellErrors.interrupted(null);
+            throw CellErrors.interrupted(null, List.of());
         }
         LabExecutionControl.clearLastValue();
+        streams.repairNulls();
         List<SnippetEvent> events;
         synchronized (this) {
             evalGeneration++;
@@ -104,14 +123,15 @@ public final class Evaluator {
             }
         }
         if (interruptRequested) {
-            throw CellErrors.interrupted(main != null ? main.exception() : null);
+            // the threads cells started were interrupted too: name those that go on
+            throw CellErrors.interrupted(main != null ? main.exception() : null, threads.stillRunning(null, 300));
         }
         if (main == null) {
             return NO_VALUE;
         }
         Snippet sn = main.snippet();
         if (main.status() == Snippet.Status.REJECTED) {
-            throw CellErrors.compileError(js, sn, firstLine);
+            throw CellErrors.compileError(js, sn, firstLine, user);
         }
         if (main.exception() != null) {
             throw CellErrors.runtimeError(js, main.exception());
@@ -119,7 +139,7 @@ public final class Evaluator {
         if (main.status() == Snippet.Status.RECOVERABLE_DEFINED || main.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
             if (sn instanceof jdk.jshell.DeclarationSnippet ds) {
                 String missing = js.unresolvedDependencies(ds).collect(Collectors.joining(", "));
-                System.out.println("note: " + CellErrors.describe(sn) + " can be used once " + missing + " is declared");
+                streams.out().println("note: " + CellErrors.describe(sn) + " can be used once " + missing + " is declared");
             }
         }
         return switch (sn.subKind()) {
@@ -129,14 +149,16 @@ public final class Evaluator {
     }
 
     /**
-     * Stops the running cell: interrupts its threads (a sleep or an interruptible library loop
-     * ends), then, while it still runs, asks JShell to stop it (Thread.stop on JDK 17, the stop
-     * checks woven into cell code on newer JDKs) and interrupts again, every 200 ms.
+     * Stops the running cell: interrupts its threads and those earlier cells started (a sleep
+     * or an interruptible library loop ends), then, while it still runs, asks JShell to stop it
+     * (Thread.stop on JDK 17, the stop checks woven into cell code on newer JDKs) and interrupts
+     * again, every 200 ms. With no cell running, it interrupts the threads cells started.
      */
     public void interrupt() {
         synchronized (this) {
             if (!cellActive && !evalRunning) {
-                LOG.info("interrupt: no cell is running");
+                int n = threads.interruptAll(null);
+                LOG.info("interrupt: no cell is running; interrupted " + n + " thread(s) that cells started");
                 return;
             }
             interruptRequested = true; // a snippet not yet started will not start
@@ -186,21 +208,12 @@ public final class Evaluator {
         LOG.info("interrupt: " + (stillRunning(generation) ? "cell still running after 30 s" : "cell stopped after " + round + " round(s)"));
     }
 
-    private static void interruptSnippetThreads() {
+    /** The snippet's thread, every thread it started, and the threads earlier cells started. */
+    private void interruptSnippetThreads() {
         Thread t = LabExecutionControl.snippetThread();
-        if (t == null) {
-            return;
-        }
-        ThreadGroup g = t.getThreadGroup();
-        if (g == null) {
+        if (t != null) {
             t.interrupt();
-            return;
         }
-        Thread[] threads = new Thread[g.activeCount() + 8];
-        int n = g.enumerate(threads);
-        for (int i = 0; i < n; i++) {
-            threads[i].interrupt();
-        }
-        t.interrupt();
+        threads.interruptAll(null);
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import layerlab.kernel.exec.CellError;
+import layerlab.kernel.exec.CellErrors;
 
 /**
  * {@code %timeit [-n LOOPS] [-r RUNS] CODE} and {@code %%timeit}: compiles the code into a
@@ -55,7 +56,7 @@ final class TimeitMagic implements LineMagicFunction<Object>, CellMagicFunction<
         if (code.isBlank()) {
             throw new MagicUsageException("%timeit: nothing to time. " + USAGE);
         }
-        run(loops, runs, code);
+        run(loops, runs, code, cellBody != null);
         return null;
     }
 
@@ -75,32 +76,36 @@ final class TimeitMagic implements LineMagicFunction<Object>, CellMagicFunction<
         return v;
     }
 
-    /** Tries the code as an expression, as a statement, then as a block of statements. */
-    private void run(int loops, int runs, String code) throws CellError {
+    /**
+     * Tries the code as an expression, as a statement, then as a block of statements. When none
+     * compiles, the error shown is the expression's for {@code %timeit} (one line) and the
+     * block's for {@code %%timeit}, on the user's code, not on the wrapper around it.
+     */
+    private void run(int loops, int runs, String code, boolean cellForm) throws CellError {
         String trimmed = code.strip();
         while (trimmed.endsWith(";")) {
             trimmed = trimmed.substring(0, trimmed.length() - 1).strip();
         }
         String call = Timeit.class.getName() + ".run(" + loops + ", " + runs + ", () -> ";
-        List<String> candidates = List.of(
-                call + "{ " + Timeit.class.getName() + ".sink(" + trimmed + "); });",
-                call + "{ " + trimmed + "; });",
-                call + "{\n" + code + "\n});");
-        CellError first = null;
-        for (String cand : candidates) {
+        String[][] candidates = {
+            {call + "{ " + Timeit.class.getName() + ".sink(", trimmed, "); });"},
+            {call + "{ ", trimmed, "; });"},
+            {call + "{\n", code, "\n});"}};
+        CellError shown = null;
+        for (String[] c : candidates) {
             try {
-                kernel.evalSnippet(cand);
+                kernel.evalWrapped(c[0] + c[1] + c[2], new CellErrors.Wrapped(c[0].length(), c[1]));
                 return;
             } catch (CellError e) {
                 if (!"CompilationError".equals(e.ename)) {
                     throw e;
                 }
-                if (first == null) {
-                    first = e;
+                if (shown == null || cellForm) {
+                    shown = e;
                 }
             }
         }
         throw new CellError("CompilationError", "%timeit: the code does not compile as a statement or an expression: "
-                + first.evalue, first.traceback);
+                + shown.evalue, shown.traceback);
     }
 }
