@@ -140,8 +140,14 @@ public final class FashionMnist {
         try (DataInputStream in = open(file)) {
             int[] dims = header(in, file, IMAGES_MAGIC, 3);
             int n = Math.min(dims[0], limit);
-            int hw = dims[1] * dims[2];
-            byte[] bytes = readFully(in, file, (long) n * hw);
+            long hw = (long) dims[1] * dims[2]; // NOTE: as an int, 65536 × 65536 wraps to 0
+            long count = n * hw;
+            if (count > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("FashionMnist: expected at most " + (Integer.MAX_VALUE - 8)
+                        + " pixels in " + file + ", the header says " + n + " images of " + dims[1] + "×" + dims[2]
+                        + " = " + count);
+            }
+            byte[] bytes = readFully(in, file, 3, count);
             float[] data = new float[bytes.length]; // (n, 1, H, W)
             for (int i = 0; i < bytes.length; i++) {
                 data[i] = (bytes[i] & 0xFF) / 255f;
@@ -157,7 +163,7 @@ public final class FashionMnist {
         try (DataInputStream in = open(file)) {
             int[] dims = header(in, file, LABELS_MAGIC, 1);
             int n = Math.min(dims[0], limit);
-            byte[] bytes = readFully(in, file, n);
+            byte[] bytes = readFully(in, file, 1, n);
             int[] labels = new int[n];
             for (int i = 0; i < n; i++) {
                 labels[i] = bytes[i] & 0xFF;
@@ -201,9 +207,20 @@ public final class FashionMnist {
         return dims;
     }
 
-    private static byte[] readFully(InputStream in, Path file, long count) throws IOException {
+    /**
+     * The {@code count} bytes after a header of {@code rank} dimensions. An uncompressed file
+     * shorter than that is rejected before anything is allocated; a gzipped one is read as it
+     * comes (readNBytes grows its buffer with the data), so a damaged header claiming billions
+     * of bytes costs nothing either way.
+     */
+    private static byte[] readFully(InputStream in, Path file, int rank, long count) throws IOException {
         if (count > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("FashionMnist: " + file + " is too large (" + count + " bytes)");
+        }
+        long header = 4 + 4L * rank;
+        if (!file.toString().endsWith(".gz") && Files.size(file) - header < count) {
+            throw new IllegalArgumentException("FashionMnist: truncated data in " + file + ": expected "
+                    + count + " bytes after the header, got " + Math.max(0, Files.size(file) - header));
         }
         byte[] bytes = in.readNBytes((int) count);
         if (bytes.length < count) {

@@ -22,6 +22,9 @@ import layerlab.tensor.Tensor;
  * ({@code Flatten}), as the lecture reshapes X′ into a vector of size M = d·w·h.
  */
 public final class Linear implements Layer {
+    /** The most elements one Java array can hold on common JVMs. */
+    static final long MAX_WEIGHTS = Integer.MAX_VALUE - 8;
+
     private final int in;
     private final int out;
     private final Parameter weight; // A: (out, in), the lecture's N×M
@@ -37,6 +40,11 @@ public final class Linear implements Layer {
         this.in = in;
         this.out = out;
         Layers.require(this, in >= 1 && out >= 1, "expected in >= 1 and out >= 1, got in=" + in + ", out=" + out);
+        // NOTE: out * in in int arithmetic wraps (46341² > 2³¹) and new float[] would then fail
+        // with a bare NegativeArraySizeException: check the product as a long
+        long weights = (long) in * out;
+        Layers.require(this, weights <= MAX_WEIGHTS, "expected in × out <= " + MAX_WEIGHTS
+                + " weights (one Java array), got " + in + " × " + out + " = " + weights);
         float bound = (float) (1.0 / Math.sqrt(in));
         float[] a = new float[out * in];
         for (int i = 0; i < a.length; i++) {

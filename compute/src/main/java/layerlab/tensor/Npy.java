@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -30,7 +31,9 @@ import java.util.regex.Pattern;
  * and booleans ({@code |b1}), all converted to float32 (64-bit integers beyond 2^24 lose
  * precision, as {@code np.float32(x)} would). It rejects, naming the file and what it found:
  * a bad magic, Fortran order, big-endian or object (pickled) data, structured dtypes, rank 0 or
- * above 5, a zero-size dimension, and truncated data.
+ * above 5, a zero-size dimension, a missing file ("not found"), and truncated data — a file
+ * shorter than its header says is rejected before the values are allocated, so a damaged header
+ * claiming billions of values costs nothing.
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -43,8 +46,11 @@ public final class Npy {
 
     private Npy() {}
 
-    /** What the header says. */
-    private record Header(String descr, boolean fortranOrder, long[] shape) {}
+    /** What the header says; {@code length} counts every byte up to the data. */
+    private record Header(String descr, boolean fortranOrder, long[] shape, long length) {}
+
+    /** Bytes after the header not known (a stream). */
+    private static final long UNKNOWN = -1;
 
     /** A supported element type: its size in bytes and how one value becomes a float. */
     private enum Dtype {
@@ -96,7 +102,10 @@ public final class Npy {
     /** Reads a {@code .npy} file as a float32 tensor (see the class comment for what is accepted). */
     public static Tensor load(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString());
+            return read(in, file.toString(), Files.size(file));
+        } catch (NoSuchFileException e) {
+            throw new UncheckedIOException("Npy.load(" + file + "): file not found (" + file.toAbsolutePath()
+                    + "; the working directory is " + Path.of("").toAbsolutePath() + ")", e);
         } catch (IOException e) {
             throw new UncheckedIOException("Npy.load(" + file + "): " + e.getMessage(), e);
         }
@@ -105,7 +114,7 @@ public final class Npy {
     /** Reads {@code .npy} bytes; {@code source} names them in error messages. */
     public static Tensor fromBytes(byte[] bytes, String source) {
         try {
-            return read(new ByteArrayInputStream(bytes), source);
+            return read(new ByteArrayInputStream(bytes), source, bytes.length);
         } catch (IOException e) {
             throw new UncheckedIOException("Npy.load(" + source + "): " + e.getMessage(), e);
         }
@@ -113,6 +122,11 @@ public final class Npy {
 
     /** Reads one array from a stream positioned at the magic string. */
     public static Tensor read(InputStream in, String source) throws IOException {
+        return read(in, source, UNKNOWN);
+    }
+
+    /** {@code size}: the bytes from the magic string to the end, or {@link #UNKNOWN}. */
+    private static Tensor read(InputStream in, String source, long size) throws IOException {
         Header h = readHeader(in, source);
         Dtype dtype = Dtype.parse(h.descr);
         String where = "Npy.load(" + source + "): ";
@@ -132,9 +146,13 @@ public final class Npy {
                     + "(in NumPy: np.save(f, np.ascontiguousarray(a)))");
         }
         int[] shape = checkShape(where, h.shape);
-        float[] data = new float[Shapes.numel(shape)];
-        readValues(in, data, dtype, where);
-        return Tensor.of(data, shape);
+        int n = Shapes.numel(shape);
+        long expected = (long) n * dtype.bytes;
+        if (size != UNKNOWN && size - h.length < expected) { // checked before the values are allocated
+            fail(where, truncated(expected, n, dtype, Math.max(0, size - h.length)));
+        }
+        float[] data = size != UNKNOWN ? new float[n] : new float[Math.min(n, CHUNK)];
+        return Tensor.of(readValues(in, data, n, dtype, where), shape);
     }
 
     private static Header readHeader(InputStream in, String source) throws IOException {
@@ -164,10 +182,10 @@ public final class Npy {
             fail(where, "truncated header: expected " + headerLen + " bytes, got " + headerBytes.length);
         }
         String header = new String(headerBytes, version[0] == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        return parseHeader(where, header.strip());
+        return parseHeader(where, header.strip(), MAGIC.length + 2 + lenBytes + headerLen);
     }
 
-    private static Header parseHeader(String where, String header) {
+    private static Header parseHeader(String where, String header, long length) {
         Matcher d = DESCR.matcher(header);
         Matcher f = FORTRAN.matcher(header);
         Matcher s = SHAPE.matcher(header);
@@ -181,7 +199,7 @@ public final class Npy {
         String[] parts = dims.isEmpty() ? new String[0] : dims.split(",");
         long[] shape = Arrays.stream(parts).map(String::strip).filter(p -> !p.isEmpty())
                 .mapToLong(p -> parseDim(where, p, header)).toArray();
-        return new Header(d.group(2), f.group(1).equals("True"), shape);
+        return new Header(d.group(2), f.group(1).equals("True"), shape, length);
     }
 
     private static long parseDim(String where, String p, String header) {
@@ -216,17 +234,24 @@ public final class Npy {
         return s;
     }
 
-    private static void readValues(InputStream in, float[] out, Dtype dtype, String where) throws IOException {
+    /**
+     * Reads {@code n} values into {@code out}, or into a copy grown as the values arrive when
+     * {@code out} is shorter (a stream of unknown length: memory follows the data, not the
+     * header's claim). Returns the filled array.
+     */
+    private static float[] readValues(InputStream in, float[] out, int n, Dtype dtype, String where) throws IOException {
         byte[] chunk = new byte[CHUNK * dtype.bytes];
         ByteBuffer buf = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
-        long expected = (long) out.length * dtype.bytes;
+        long expected = (long) n * dtype.bytes;
         int done = 0;
-        while (done < out.length) {
-            int count = Math.min(CHUNK, out.length - done);
+        while (done < n) {
+            int count = Math.min(CHUNK, n - done);
             int got = in.readNBytes(chunk, 0, count * dtype.bytes);
             if (got < count * dtype.bytes) {
-                fail(where, "truncated data: expected " + expected + " bytes (" + out.length + " values of "
-                        + dtype.name().toLowerCase(Locale.ROOT) + "), got " + ((long) done * dtype.bytes + got));
+                fail(where, truncated(expected, n, dtype, (long) done * dtype.bytes + got));
+            }
+            if (out.length < done + count) {
+                out = Arrays.copyOf(out, (int) Math.min(n, Math.max(done + count, 2L * out.length)));
             }
             buf.clear();
             for (int i = 0; i < count; i++) {
@@ -234,6 +259,12 @@ public final class Npy {
             }
             done += count;
         }
+        return out;
+    }
+
+    private static String truncated(long expected, int n, Dtype dtype, long got) {
+        return "truncated data: expected " + expected + " bytes (" + n + " values of "
+                + dtype.name().toLowerCase(Locale.ROOT) + "), got " + got;
     }
 
     // ---- save -------------------------------------------------------------------------------

@@ -143,6 +143,30 @@ class FashionMnistTest {
         assertTrue(e.getMessage().contains("got 10 at index 1"), e.getMessage());
     }
 
+    @Test
+    void aHeaderWithAHugeShapeIsAnErrorNamingTheFile() throws IOException {
+        Path images = dir.resolve("train-images-idx3-ubyte");
+        write(dir.resolve("train-labels-idx1-ubyte"), false, idx(0x801, new int[] {2}, new byte[2]));
+        // 65536 × 65536 wraps to 0 as an int product
+        write(images, false, idx(0x803, new int[] {2, 65536, 65536}, new byte[8]));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FashionMnist.load(dir, FashionMnist.Split.TRAIN, 10));
+        assertEquals("FashionMnist: expected at most 2147483639 pixels in " + images
+                + ", the header says 2 images of 65536×65536 = 8589934592", e.getMessage());
+        // plausible per image, but far more images than the file holds: refused before allocating
+        write(images, false, idx(0x803, new int[] {2_000_000, 28, 28}, new byte[784]));
+        write(dir.resolve("train-labels-idx1-ubyte"), false, idx(0x801, new int[] {2_000_000}, new byte[2_000_000]));
+        e = assertThrows(IllegalArgumentException.class, () -> FashionMnist.load(dir, FashionMnist.Split.TRAIN, Integer.MAX_VALUE));
+        assertEquals("FashionMnist: truncated data in " + images + ": expected 1568000000 bytes after the header, got 784",
+                e.getMessage());
+        // the same from a gzipped file (its length is not known before reading)
+        Files.delete(images);
+        write(dir.resolve("train-images-idx3-ubyte.gz"), true, idx(0x803, new int[] {2_000_000, 28, 28}, new byte[784]));
+        e = assertThrows(IllegalArgumentException.class, () -> FashionMnist.load(dir, FashionMnist.Split.TRAIN, Integer.MAX_VALUE));
+        assertEquals("FashionMnist: truncated data in " + dir.resolve("train-images-idx3-ubyte.gz")
+                + ": expected 1568000000 bytes after the header, got 784", e.getMessage());
+    }
+
     /** An IDX file: magic, big-endian dimensions, bytes. */
     static byte[] idx(int magic, int[] dims, byte[] data) {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + 4 * dims.length + data.length);

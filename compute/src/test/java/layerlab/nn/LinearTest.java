@@ -143,5 +143,10 @@ class LinearTest {
                 () -> l.backward(Tensor.zeros(2, 5)));
         LayerChecks.fails(IllegalArgumentException.class, "Linear(in=0, out=4): expected in >= 1 and out >= 1, got in=0, out=4",
                 () -> new Linear(0, 4, 1));
+        // 46341² overflows an int: the product is checked as a long, not left to new float[]
+        LayerChecks.fails(IllegalArgumentException.class, "Linear(in=46341, out=46341): expected in × out <= 2147483639"
+                + " weights (one Java array), got 46341 × 46341 = 2147488281", () -> new Linear(46341, 46341, 1));
+        LayerChecks.fails(IllegalArgumentException.class, "Linear(in=2147483647, out=2): expected in × out <= 2147483639"
+                + " weights (one Java array), got 2147483647 × 2 = 4294967294", () -> new Linear(Integer.MAX_VALUE, 2, 1));
     }
 }

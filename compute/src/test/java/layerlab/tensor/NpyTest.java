@@ -227,7 +227,33 @@ class NpyTest {
     void missingFileNamesThePath() {
         Path missing = dir.resolve("nope.npy");
         UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> Npy.load(missing));
-        assertTrue(e.getMessage().startsWith("Npy.load(" + missing + "): "), e.getMessage());
+        assertTrue(e.getMessage().startsWith("Npy.load(" + missing + "): file not found (" + missing.toAbsolutePath()), e.getMessage());
+        assertTrue(e.getMessage().contains("the working directory is "), e.getMessage());
+    }
+
+    @Test
+    void aHeaderClaimingBillionsOfValuesInATinyFileFailsBeforeAllocating() throws Exception {
+        // 1.5e9 float32 values would be 6 GB; the file is 192 bytes. The size is checked first, so
+        // this passes in a test JVM whose heap could never hold the array.
+        byte[] f = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1500000000,), }", new byte[64]);
+        Path file = dir.resolve("huge.npy");
+        Files.write(file, f);
+        assertEquals(192, Files.size(file));
+        long before = usedHeap();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Npy.load(file));
+        assertEquals("Npy.load(" + file + "): truncated data: expected 6000000000 bytes (1500000000 values of f4), got 64",
+                e.getMessage());
+        assertTrue(usedHeap() - before < 64L << 20, "the load allocated " + (usedHeap() - before) / (1 << 20) + " MB");
+        // from a stream of unknown length, memory follows the data that arrives, not the header
+        IllegalArgumentException s = assertThrows(IllegalArgumentException.class,
+                () -> Npy.read(new java.io.ByteArrayInputStream(f), "stream"));
+        assertEquals("Npy.load(stream): truncated data: expected 6000000000 bytes (1500000000 values of f4), got 64",
+                s.getMessage());
+    }
+
+    private static long usedHeap() {
+        Runtime r = Runtime.getRuntime();
+        return r.totalMemory() - r.freeMemory();
     }
 
     @Test

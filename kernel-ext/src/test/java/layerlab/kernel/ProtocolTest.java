@@ -5,19 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -40,54 +34,10 @@ class ProtocolTest {
 
     @BeforeAll
     void probe() throws Exception {
-        Path dir = Files.createTempDirectory("layerlab-probe");
-        String python = System.getProperty("layerlab.python", "/usr/bin/python3");
-        String kernelName = System.getProperty("layerlab.kernelspec", "");
-        ProcessBuilder pb = new ProcessBuilder();
-        if (kernelName.isBlank()) {
-            kernelName = "layerlab-test";
-            Path spec = dir.resolve("kernels").resolve(kernelName);
-            Files.createDirectories(spec);
-            JsonArray argv = new JsonArray();
-            argv.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-            for (String flag : System.getProperty("layerlab.kernel.jvmflags", "-Djava.awt.headless=true").split("\\s+")) {
-                if (!flag.isBlank()) {
-                    argv.add(flag);
-                }
-            }
-            argv.add("-cp");
-            argv.add(System.getProperty("java.class.path"));
-            argv.add("layerlab.kernel.LabKernel");
-            argv.add("{connection_file}");
-            JsonObject kj = new JsonObject();
-            kj.add("argv", argv);
-            kj.addProperty("display_name", "layerlab (test)");
-            kj.addProperty("language", "java");
-            kj.addProperty("interrupt_mode", "message");
-            Files.writeString(spec.resolve("kernel.json"), kj.toString(), StandardCharsets.UTF_8);
-            pb.environment().put("JUPYTER_PATH", dir.toString());
-        }
-        Path out = dir.resolve("observations.json");
-        Path log = dir.resolve("kernel.log");
-        Path probeOut = dir.resolve("probe-output.txt");
-        pb.environment().put("LAYERLAB_LOG", log.toString());
-        pb.command(python, Paths.get("src", "test", "python", "protocol_probe.py").toAbsolutePath().toString(),
-                kernelName, out.toString());
-        pb.redirectErrorStream(true).redirectOutput(probeOut.toFile());
-        Process p = pb.start();
-        boolean done = p.waitFor(10, TimeUnit.MINUTES);
-        if (!done) {
-            p.destroyForcibly();
-        }
-        String probeText = Files.exists(probeOut) ? Files.readString(probeOut) : "";
-        String logText = Files.exists(log) ? Files.readString(log) : "(no kernel log)";
-        kernelLog = logText;
-        assertTrue(done, "protocol probe did not finish in 10 minutes\n" + probeText);
-        assertTrue(Files.exists(out), "protocol probe wrote no observations (is /usr/bin/python3 with jupyter_client installed?)\n"
-                + probeText + "\nkernel log:\n" + logText);
-        obs = JsonParser.parseString(Files.readString(out)).getAsJsonObject();
-        assertFalse(obs.has("probe_error"), () -> "probe failed: " + obs.get("probe_error").getAsString() + "\nkernel log:\n" + logText);
-        System.out.printf("kernel %s: start-up (launch -> kernel_info_reply) %.2f s%n", kernelName,
+        Probe p = Probe.run("protocol_probe.py", 10);
+        obs = p.obs;
+        kernelLog = p.kernelLog;
+        System.out.printf("kernel %s: start-up (launch -> kernel_info_reply) %.2f s%n", p.kernelName,
                 obs.get("startup_seconds").getAsDouble());
     }
 

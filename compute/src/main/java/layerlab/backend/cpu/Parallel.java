@@ -19,11 +19,23 @@ import java.util.function.IntConsumer;
  *
  * <p>Every loop is interruptible: an interrupt of the calling thread (the notebook's stop
  * button) ends it between iterations with a {@link CancellationException}, on every worker;
- * when forRange returns or throws, no iteration of it runs any more.
+ * when forRange returns or throws, no iteration of it runs any more, and the helpers are back
+ * to waiting (spinning at most {@link #SPIN_NANOS}, then parked).
+ *
+ * <p>The helpers live in a thread group of their own ({@value #GROUP_NAME}), not in the group of
+ * the thread that first used the pool: a notebook kernel interrupts or stops the threads of a
+ * cell by group, and the pool belongs to no cell. An interrupt that reaches a helper anyway is
+ * cleared before it parks (with the flag set, {@code park} would return at once and the helper
+ * would spin for good); a {@code ThreadDeath} or any other throwable in a loop is the loop's
+ * failure, never the helper's end.
  */
 public final class Parallel {
     /** How long an idle helper spins for the next loop before it parks. */
     static final long SPIN_NANOS = 200_000;
+
+    /** The helpers' thread group. */
+    static final String GROUP_NAME = "layerlab-parallel";
+    private static final ThreadGroup GROUP = new ThreadGroup(rootGroup(), GROUP_NAME);
 
     private static volatile int threads = Runtime.getRuntime().availableProcessors();
     private static volatile Helper[] helpers = Helper.start(threads - 1);
@@ -85,9 +97,15 @@ public final class Parallel {
             int helper = h;
             pool[h].give(() -> loop.help(helper));
         }
+        boolean finished = false;
         try {
             loop.run();
+            finished = true;
         } finally {
+            if (!finished) {
+                // the caller leaves early (an asynchronous ThreadDeath, JDK 17's stop): the helpers stop too
+                loop.fail(new CancellationException("the calling thread left the loop"));
+            }
             loop.awaitHelpers();
         }
         loop.rethrow();
@@ -141,10 +159,15 @@ public final class Parallel {
             try {
                 for (int start; failure.get() == null && (start = next.getAndAdd(grain)) < n; ) {
                     for (int i = start, end = Math.min(n, start + grain); i < end && failure.get() == null; i++) {
+                        if (caller.isInterrupted()) {
+                            // the caller may be deep in an iteration of its own: stop here, now
+                            failure.compareAndSet(null, new CancellationException("interrupted"));
+                            return;
+                        }
                         body.accept(i);
                     }
                 }
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) {
                 failure.compareAndSet(null, e);
             } finally {
                 INSIDE.get()[0] = false;
@@ -153,8 +176,21 @@ public final class Parallel {
             }
         }
 
+        void fail(Throwable e) {
+            failure.compareAndSet(null, e);
+        }
+
         /** Calls off the helpers that have not started; waits for the others to finish their iteration. */
         void awaitHelpers() {
+            try {
+                waitForHelpers();
+            } catch (Throwable e) { // stopped while waiting: no helper may go on alone
+                fail(e);
+                throw e;
+            }
+        }
+
+        private void waitForHelpers() {
             for (int h = 0; h < helpers.length(); h++) {
                 if (helpers.compareAndSet(h, WAITING, DONE)) {
                     continue;
@@ -177,18 +213,22 @@ public final class Parallel {
             if (e instanceof Error err) {
                 throw err;
             }
+            if (e != null) { // a checked exception thrown sneakily by the body
+                throw new IllegalStateException("Parallel.forRange: an iteration failed", e);
+            }
         }
     }
 
     /** One helper thread: runs the loops given to it, spinning a while for the next before it parks. */
     private static final class Helper implements Runnable {
+        private static final AtomicInteger faults = new AtomicInteger();
         private final AtomicReference<Runnable> task = new AtomicReference<>();
         private final Thread thread;
         private volatile boolean parked;
         private volatile boolean stopped;
 
         private Helper(int i) {
-            thread = new Thread(this, "layerlab-parallel-" + i);
+            thread = new Thread(GROUP, this, "layerlab-parallel-" + i);
             thread.setDaemon(true);
         }
 
@@ -216,12 +256,18 @@ public final class Parallel {
         @Override
         public void run() {
             while (!stopped) {
-                Runnable r = task.getAndSet(null);
-                if (r == null) {
-                    r = await();
-                }
-                if (r != null) {
-                    r.run();
+                try {
+                    Runnable r = task.getAndSet(null);
+                    if (r == null) {
+                        r = await();
+                    }
+                    if (r != null) {
+                        r.run(); // Loop.help: what an iteration throws is the loop's failure
+                    }
+                } catch (Throwable asynchronous) {
+                    // NOTE: only an asynchronous exception (Thread.stop's ThreadDeath) gets here; it
+                    // was meant for a cell, not for the pool: the helper stays and waits again
+                    faults.incrementAndGet();
                 }
             }
         }
@@ -238,6 +284,9 @@ public final class Parallel {
                     Thread.onSpinWait();
                     continue;
                 }
+                // NOTE: with the interrupt flag set, park returns at once: a stray interrupt of
+                // this thread would turn the wait into a spin that never ends
+                Thread.interrupted();
                 parked = true;
                 if (task.get() == null && !stopped) {
                     LockSupport.park(this);
@@ -245,6 +294,20 @@ public final class Parallel {
                 parked = false;
             }
         }
+    }
+
+    /** How many asynchronous exceptions (Thread.stop) reached a helper outside any loop; it stayed each time. */
+    static int helperFaults() {
+        return Helper.faults.get();
+    }
+
+    /** The top of the thread-group tree: the pool's group hangs there, under no cell's group. */
+    private static ThreadGroup rootGroup() {
+        ThreadGroup g = Thread.currentThread().getThreadGroup();
+        while (g.getParent() != null) {
+            g = g.getParent();
+        }
+        return g;
     }
 
     /** Throws {@link CancellationException} if the current thread has been interrupted. */

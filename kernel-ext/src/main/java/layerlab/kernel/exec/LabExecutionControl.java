@@ -3,6 +3,7 @@ package layerlab.kernel.exec;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Map;
+import java.util.function.Consumer;
 import jdk.jshell.execution.LocalExecutionControl;
 import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
@@ -29,6 +30,7 @@ public final class LabExecutionControl extends LocalExecutionControl {
         }
     }
 
+    private static volatile Consumer<Thread> snippetListener = t -> { };
     private static volatile Method pending;
     private static volatile Object lastValue;
     private static volatile Thread snippetThread;
@@ -48,6 +50,7 @@ public final class LabExecutionControl extends LocalExecutionControl {
         Method doit = pending;
         pending = null;
         snippetThread = Thread.currentThread();
+        snippetListener.accept(snippetThread);
         try {
             Object value = doit.invoke(null);
             lastValue = value;
@@ -66,6 +69,11 @@ public final class LabExecutionControl extends LocalExecutionControl {
 
     public static void clearLastValue() {
         lastValue = null;
+    }
+
+    /** Told of each snippet's thread as it starts (on that thread): {@link CellThreads} keeps its group. */
+    public static void onSnippet(Consumer<Thread> listener) {
+        snippetListener = listener;
     }
 
     /** The thread running the current snippet, or null between snippets. */

@@ -82,25 +82,7 @@ class NotebookBrowserTest {
         }
         String name = "layerlab-browser-test";
         Path dir = Files.createTempDirectory(out, "jupyter-");
-        Path spec = dir.resolve("kernels").resolve(name);
-        Files.createDirectories(spec);
-        JsonArray argv = new JsonArray();
-        argv.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        for (String flag : System.getProperty("layerlab.kernel.jvmflags", "-Djava.awt.headless=true").split("\\s+")) {
-            if (!flag.isBlank()) {
-                argv.add(flag);
-            }
-        }
-        argv.add("-cp");
-        argv.add(System.getProperty("java.class.path"));
-        argv.add("layerlab.kernel.LabKernel");
-        argv.add("{connection_file}");
-        JsonObject kj = new JsonObject();
-        kj.add("argv", argv);
-        kj.addProperty("display_name", "layerlab (browser test)");
-        kj.addProperty("language", "java");
-        kj.addProperty("interrupt_mode", "message");
-        Files.writeString(spec.resolve("kernel.json"), kj.toString(), StandardCharsets.UTF_8);
+        layerlab.kernel.TestKernelspec.write(dir, name, "layerlab (browser test)");
         env.accept("JUPYTER_PATH", dir.toString());
         return name;
     }
