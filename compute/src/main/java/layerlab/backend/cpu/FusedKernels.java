@@ -13,9 +13,6 @@ public final class FusedKernels {
      */
     public static void batchNormReluForward(float[] y, float[] x, float[] mean, float[] rstd,
                                             float[] gamma, float[] beta, int n, int c, int s) {
-        if (Simd.batchNormReluForward(y, x, mean, rstd, gamma, beta, n, c, s)) {
-            return;
-        }
         Parallel.forRange(n * c, s, nc -> {
             int ch = nc % c;
             int off = nc * s;

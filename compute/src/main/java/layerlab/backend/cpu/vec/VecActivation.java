@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import layerlab.backend.Pointwise;
 import layerlab.backend.cpu.Parallel;
 
 /**
@@ -209,5 +210,39 @@ public final class VecActivation {
 
     private static FloatVector tanhBackwardV(FloatVector v, FloatVector g) {
         return g.mul(v.neg().fma(v, VecMath.c(1f)));
+    }
+
+    // ---- which Pointwise functions have a fast path here, and which loop each runs ----
+
+    /** Whether this class has vector loops for {@code f} (GELU and SiLU run the reference loops). */
+    public static boolean accepts(Pointwise f) {
+        return switch (f) {
+            case RELU, SIGMOID, TANH, LEAKY_RELU, ELU -> true;
+            case GELU, SILU -> false;
+        };
+    }
+
+    /** y = f(x) for a function {@link #accepts} takes. */
+    public static void forward(Pointwise f, float[] y, float[] x, float alpha, int n) {
+        switch (f) {
+            case RELU -> reluForward(y, x, n);
+            case SIGMOID -> sigmoidForward(y, x, n);
+            case TANH -> tanhForward(y, x, n);
+            case LEAKY_RELU -> leakyReluForward(y, x, alpha, n);
+            case ELU -> eluForward(y, x, alpha, n);
+            default -> throw new IllegalArgumentException("VecActivation: expected a function it accepts, got " + f);
+        }
+    }
+
+    /** dx = dy·f′ from what forward kept, for a function {@link #accepts} takes. */
+    public static void backward(Pointwise f, float[] dx, float[] dy, float[] kept, float alpha, int n) {
+        switch (f) {
+            case RELU -> reluBackward(dx, dy, kept, n);
+            case SIGMOID -> sigmoidBackward(dx, dy, kept, n);
+            case TANH -> tanhBackward(dx, dy, kept, n);
+            case LEAKY_RELU -> leakyReluBackward(dx, dy, kept, alpha, n);
+            case ELU -> eluBackward(dx, dy, kept, alpha, n);
+            default -> throw new IllegalArgumentException("VecActivation: expected a function it accepts, got " + f);
+        }
     }
 }
