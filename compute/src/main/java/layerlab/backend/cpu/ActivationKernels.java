@@ -315,6 +315,7 @@ public final class ActivationKernels {
             case ELU -> eluForward(y, x, alpha, n);
             case GELU -> geluForward(y, x, n);
             case SILU -> siluForward(y, x, n);
+            default -> throw new IllegalArgumentException("ActivationKernels.forward: no loop listed for " + f);
         }
     }
 
@@ -328,6 +329,7 @@ public final class ActivationKernels {
             case ELU -> eluBackward(dx, dy, kept, alpha, n);
             case GELU -> geluBackward(dx, dy, kept, n);
             case SILU -> siluBackward(dx, dy, kept, n);
+            default -> throw new IllegalArgumentException("ActivationKernels.backward: no loop listed for " + f);
         }
     }
 }

@@ -218,7 +218,7 @@ public final class VecActivation {
     public static boolean accepts(Pointwise f) {
         return switch (f) {
             case RELU, SIGMOID, TANH, LEAKY_RELU, ELU -> true;
-            case GELU, SILU -> false;
+            default -> false;
         };
     }
 
