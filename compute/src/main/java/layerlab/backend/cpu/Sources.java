@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 /**
  * The real source of a reference loop, for a notebook cell:
  * {@code Sources.method(PoolKernels.class, "backward")} shows the backward MaxPool and AvgPool
- * run — the code that computes, not a copy. The build ships the {@code *Kernels.java} files
- * inside the compute jar (under {@value #DIR}), so this works from an installed kernel too.
+ * run — the code that computes, not a copy. The build ships the {@code *Kernels.java} files and
+ * {@code layerlab/backend/PoolWindows.java} (the windows the pooling loops walk) inside the compute
+ * jar (under {@value #DIR}), so this works from an installed kernel too.
  */
 public final class Sources {
     static final String DIR = "META-INF/layerlab-sources/";
@@ -37,9 +38,9 @@ public final class Sources {
         String name = kernels.getName().replace('.', '/') + ".java";
         try (InputStream in = Sources.class.getClassLoader().getResourceAsStream(DIR + name)) {
             if (in == null) {
-                throw new IllegalArgumentException("Sources: expected the source of a reference loop (a *Kernels class"
-                        + " of layerlab.backend.cpu, shipped under " + DIR + "), got " + kernels.getName()
-                        + ", whose source is not on the class path");
+                throw new IllegalArgumentException("Sources: expected a class whose source the jar carries (a *Kernels"
+                        + " class of layerlab.backend.cpu, or layerlab.backend.PoolWindows; under " + DIR + "), got "
+                        + kernels.getName() + ", whose source is not on the class path");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -61,6 +61,15 @@ class SourcesTest {
     }
 
     @Test
+    void thePoolingWindowsAreShippedToo() throws IOException {
+        assertEquals(Files.readString(Path.of("src/main/java/layerlab/backend/PoolWindows.java")),
+                Sources.file(layerlab.backend.PoolWindows.class));
+        Sources.Method m = Sources.method(layerlab.backend.PoolWindows.class, "outputSize");
+        assertTrue(m.text().contains("int out = Math.floorDiv(span + (ceilMode ? s - 1 : 0), s) + 1;"), m.text());
+        assertEquals("compute/src/main/java/layerlab/backend/PoolWindows.java", m.file());
+    }
+
+    @Test
     void maxPoolBackwardIsTheLoopBelowItsJavadoc() {
         Sources.Method m = Sources.method(PoolKernels.class, "backward");
         assertTrue(m.text().startsWith("    /**\n     * dx = dL/dx given dy"), m.text());
