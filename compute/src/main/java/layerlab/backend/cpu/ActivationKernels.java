@@ -18,17 +18,17 @@ public final class ActivationKernels {
 
     // ReLU(x) = max(0, x)
 
-    /** y[i] = max(0, x[i]). */
+    /** y[i] = max(0, x[i]). NOTE: tested as x ≤ 0, not x &gt; 0: NaN is not ≤ 0, so it stays NaN (as in PyTorch). */
     public static void reluForward(float[] y, float[] x, int n) {
         for (int i = 0; i < n; i++) {
-            y[i] = x[i] > 0f ? x[i] : 0f;
+            y[i] = x[i] <= 0f ? 0f : x[i];
         }
     }
 
-    /** dx[i] = dy[i] where x[i] > 0, else 0 (the subgradient at 0 is 0, as in PyTorch). */
+    /** dx[i] = dy[i] where x[i] > 0, else 0 (the subgradient at 0 is 0; at NaN dy passes, as in PyTorch). */
     public static void reluBackward(float[] dx, float[] dy, float[] x, int n) {
         for (int i = 0; i < n; i++) {
-            dx[i] = x[i] > 0f ? dy[i] : 0f;
+            dx[i] = x[i] <= 0f ? 0f : dy[i];
         }
     }
 
@@ -141,7 +141,7 @@ public final class ActivationKernels {
 
     // ELU(x) = (x < 0)·α(e^x − 1) + (x ≥ 0)·x
 
-    /** y[i] = x[i] if x[i] &gt; 0, else α·(e^x − 1) (expm1: accurate for small |x|). */
+    /** y[i] = x[i] if x[i] &gt; 0, else α·(e^x − 1) (expm1: accurate for small |x|; NaN gives NaN). */
     public static void eluForward(float[] y, float[] x, float alpha, int n) {
         Parallel.forRange(chunks(n), 20L * CHUNK, c -> {
             for (int i = c * CHUNK, end = Math.min(n, i + CHUNK); i < end; i++) {
@@ -150,7 +150,7 @@ public final class ActivationKernels {
         });
     }
 
-    /** dx[i] = dy[i] if x[i] &gt; 0, else dy[i]·α·e^x. */
+    /** dx[i] = dy[i] if x[i] &gt; 0, else dy[i]·α·e^x (NaN at x = NaN, as in libtorch's vector loop). */
     public static void eluBackward(float[] dx, float[] dy, float[] x, float alpha, int n) {
         Parallel.forRange(chunks(n), 20L * CHUNK, c -> {
             for (int i = c * CHUNK, end = Math.min(n, i + CHUNK); i < end; i++) {
@@ -162,7 +162,7 @@ public final class ActivationKernels {
     // Maxout: y[o, j, s] = max over the k pieces c = j·k … j·k+k−1 of x[o, c, s]
     // x: (outer, channels, inner); y: (outer, channels/k, inner); piece: like y, the winner 0…k−1
 
-    /** Max over each group of k consecutive channels; the first maximum wins a tie. */
+    /** Max over each group of k consecutive channels; the first maximum wins a tie, a NaN wins over numbers. */
     public static void maxoutForward(float[] y, int[] piece, float[] x, int outer, int channels, int k, int inner) {
         int groups = channels / k;
         Parallel.forRange(outer * groups, (long) k * inner, og -> {
@@ -172,7 +172,7 @@ public final class ActivationKernels {
                 int arg = 0;
                 for (int p = 1; p < k; p++) {
                     float v = x[base + p * inner + s];
-                    if (v > best) {
+                    if (v > best || v != v) { // NaN propagates, as in pooling
                         best = v;
                         arg = p;
                     }

@@ -27,11 +27,14 @@ public final class DropoutKernels {
         });
     }
 
-    /** y[i] = x[i] · scale if Rng.uniform(stream, i) ≤ keep, else 0: the mask of {@link #mask}, drawn here. */
+    /**
+     * y[i] = x[i] · (scale if Rng.uniform(stream, i) ≤ keep, else 0): the mask of {@link #mask},
+     * drawn here. NOTE: multiplied, not chosen: a dropped NaN or ±∞ gives NaN, as x·mask·scale does.
+     */
     public static void apply(float[] y, float[] x, long stream, double keep, float scale, int n) {
         Parallel.forRange((n + CHUNK - 1) / CHUNK, 4L * CHUNK, c -> {
             for (int i = c * CHUNK, end = Math.min(n, i + CHUNK); i < end; i++) {
-                y[i] = Rng.uniform(stream, i) <= keep ? x[i] * scale : 0f;
+                y[i] = x[i] * (Rng.uniform(stream, i) <= keep ? scale : 0f);
             }
         });
     }

@@ -21,7 +21,7 @@ public final class FusedKernels {
             float shift = beta[ch];
             for (int i = 0; i < s; i++) {
                 float v = (x[off + i] - m) * scale + shift;
-                y[off + i] = v > 0f ? v : 0f;
+                y[off + i] = v <= 0f ? 0f : v; // NaN stays NaN, as in reluForward
             }
         });
     }

@@ -97,7 +97,8 @@ public final class NormKernels {
                 int off = (b * c + ch) * s;
                 for (int i = 0; i < s; i++) {
                     float xhat = (x[off + i] - mu) * r;
-                    dx[off + i] = k * (dy[off + i] - meanDy - xhat * meanDyXhat);
+                    // with running statistics dx = k·dy: x must not enter (xhat·0 would be NaN for x = NaN)
+                    dx[off + i] = batchStatistics ? k * (dy[off + i] - meanDy - xhat * meanDyXhat) : k * dy[off + i];
                 }
             }
         });

@@ -11,8 +11,9 @@ import layerlab.backend.cpu.Parallel;
  * The fast twins of {@code ActivationKernels}' elementwise loops: branch-free (comparisons become
  * lane masks and blends), vectorized exp/expm1/sigmoid/tanh from {@link VecMath}, the tail done
  * with one masked vector, the array split into chunks run in parallel. Same semantics as the
- * scalar loops, NaN included (ReLU and LeakyReLU send NaN to the x ≤ 0 branch, as the scalar
- * comparison x &gt; 0 does).
+ * scalar loops, NaN included: ReLU tests x ≤ 0 (NaN takes the other side: it stays NaN forward and
+ * passes dy back), LeakyReLU and ELU test x &gt; 0 (NaN goes to the α side, which gives NaN), as
+ * the scalar loops and libtorch do.
  */
 public final class VecActivation {
     private VecActivation() {}
@@ -32,7 +33,7 @@ public final class VecActivation {
         Parallel.forRange(tasks, (long) costPerElement * CHUNK, t -> body.run(t * CHUNK, Math.min(n, (t + 1) * CHUNK)));
     }
 
-    /** y = x where x > 0, else 0 (NaN → 0, as the scalar loop). */
+    /** y = 0 where x ≤ 0, else x (NaN stays NaN, as the scalar loop). */
     public static void reluForward(float[] y, float[] x, int n) {
         chunks(n, 1, (lo, hi) -> {
             int i = lo;
@@ -47,10 +48,10 @@ public final class VecActivation {
     }
 
     private static FloatVector reluForwardV(FloatVector v) {
-        return VecMath.c(0f).blend(v, v.compare(VectorOperators.GT, 0f));
+        return v.blend(0f, v.compare(VectorOperators.LE, 0f));
     }
 
-    /** dx = dy where x > 0, else 0. */
+    /** dx = 0 where x ≤ 0, else dy (at NaN: dy). */
     public static void reluBackward(float[] dx, float[] dy, float[] x, int n) {
         chunks(n, 1, (lo, hi) -> {
             int i = lo;
@@ -65,7 +66,7 @@ public final class VecActivation {
     }
 
     private static FloatVector reluBackwardV(FloatVector v, FloatVector g) {
-        return VecMath.c(0f).blend(g, v.compare(VectorOperators.GT, 0f));
+        return g.blend(0f, v.compare(VectorOperators.LE, 0f));
     }
 
     /** y = x where x > 0, else α·x. */
@@ -104,7 +105,7 @@ public final class VecActivation {
         return g.mul(alpha).blend(g, v.compare(VectorOperators.GT, 0f));
     }
 
-    /** y = x where x > 0, else α·(e^x − 1). */
+    /** y = x where x > 0, else α·(e^x − 1) (NaN gives NaN). */
     public static void eluForward(float[] y, float[] x, float alpha, int n) {
         chunks(n, 10, (lo, hi) -> {
             int i = lo;
@@ -122,7 +123,7 @@ public final class VecActivation {
         return VecMath.expm1NonPositive(v).mul(alpha).blend(v, v.compare(VectorOperators.GT, 0f));
     }
 
-    /** dx = dy where x > 0, else dy·α·e^x. */
+    /** dx = dy where x > 0, else dy·α·e^x (NaN at x = NaN). */
     public static void eluBackward(float[] dx, float[] dy, float[] x, float alpha, int n) {
         chunks(n, 10, (lo, hi) -> {
             int i = lo;

@@ -43,7 +43,7 @@ public final class VecDropout {
         });
     }
 
-    /** y[i] = x[i]·scale where the draw keeps i, else 0 (y may be x). */
+    /** y[i] = x[i]·scale where the draw keeps i, else x[i]·0 (y may be x). */
     public static void apply(float[] y, float[] x, long stream, double keep, float scale, int n) {
         long t = Rng.keepThreshold(keep);
         Parallel.forRange((n + CHUNK - 1) / CHUNK, 6L * CHUNK, c -> {
@@ -53,10 +53,11 @@ public final class VecDropout {
             FloatVector zero = FloatVector.zero(SF);
             int i = lo;
             for (; i <= hi - L; i += L) {
-                zero.blend(FloatVector.fromArray(SF, x, i).mul(scale), kept(iota, i, stream, t)).intoArray(y, i);
+                // x times (scale or 0), as DropoutKernels.apply: a dropped NaN or ±∞ stays NaN
+                FloatVector.fromArray(SF, x, i).mul(zero.blend(scale, kept(iota, i, stream, t))).intoArray(y, i);
             }
             for (; i < hi; i++) { // the tail
-                y[i] = (Rng.bits(stream, i) >>> 40) < t ? x[i] * scale : 0f;
+                y[i] = x[i] * ((Rng.bits(stream, i) >>> 40) < t ? scale : 0f);
             }
         });
     }
