@@ -9,7 +9,8 @@
 # clinfo-like listing or the exact reason no NVIDIA platform is usable (missing ICD loader, ICD
 # file or libnvidia-opencl), runs the OpenCL parity test classes with the JUnit console launcher
 # and the benchmark (ReLU, BatchNorm train, MaxPool 2x2, Conv2d 3x3, Linear 256x4096->4096;
-# ms, GB/s, GFLOP/s). Everything it prints is also written under $OUT (or .device/out).
+# ms, GB/s, GFLOP/s). ClInfo, GpuBench and JitBench are bench/'s programs (bench/src/main/java/
+# layerlab/backend/opencl). Everything it prints is also written under $OUT (or .device/out).
 # With the device tool: carry [".device"] and run `bash scripts/gpu-check.sh`.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,13 +19,15 @@ DEV="$ROOT/.device"
 if [ "${1:-}" = prepare ]; then
     set -e
     cd "$ROOT"
-    mvn -q -B -pl compute -am test-compile
+    mvn -q -B -pl bench -am test-compile   # compute (and its test classes) and bench
     rm -rf "$DEV"
     mkdir -p "$DEV/lib" "$DEV/icd-loader"
     mvn -q -B -pl compute dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$DEV/lib"
     mvn -q -B -pl compute dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.1 \
         -DoutputDirectory="$DEV/lib"
     jar cf "$DEV/lib/layerlab-compute.jar" -C compute/target/classes .
+    # the GPU tools (ClInfo, GpuBench, JitBench) from bench, without bench's libtorch side
+    jar cf "$DEV/lib/layerlab-bench-opencl.jar" -C bench/target/classes layerlab/backend/opencl
     # the OpenCL tests and what they use; not the libtorch oracle (its natives stay here)
     jar cf "$DEV/lib/layerlab-compute-tests.jar" -C compute/target/test-classes layerlab/backend/opencl \
         -C compute/target/test-classes layerlab/oracle/Compare.class

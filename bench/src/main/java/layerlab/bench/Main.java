@@ -33,6 +33,8 @@ public final class Main {
 
     record Row(String op, String pass, int threads, double layerlab, double libtorch, double limit) {}
 
+    static final String USAGE = "usage: bench/run.sh [--threads 1,2] [--only REGEX] [--quick] [--out FILE] [--help]";
+
     public static void main(String[] args) throws Exception {
         int[] threads = {1, 2};
         Pattern only = Pattern.compile(".*");
@@ -44,8 +46,11 @@ public final class Main {
                 case "--only" -> only = Pattern.compile(args[++i], Pattern.CASE_INSENSITIVE);
                 case "--quick" -> plan = Measure.Plan.quick();
                 case "--out" -> out = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (expected --threads 1,2 | --only REGEX | --quick | --out FILE)");
+                case "--help", "-h" -> {
+                    System.out.println(USAGE);
+                    return;
+                }
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (" + USAGE + ")");
             }
         }
         StringBuilder md = new StringBuilder();

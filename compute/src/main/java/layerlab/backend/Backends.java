@@ -7,11 +7,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import layerlab.tensor.Device;
+import layerlab.tensor.DeviceMemory;
 import layerlab.tensor.Tensor;
 
 /**
  * The facade over the backends: which devices exist, which one is the default, and the
- * backend a layer calls for its input ({@code Backends.of(x).reluForward(y, x)}).
+ * backend a layer calls for its input ({@code Backends.of(x).poolForward(y, argmax, x, windows)}).
  *
  * <p>Backends are found with {@link ServiceLoader} on first use. A backend that cannot run here
  * (no OpenCL loader, no platform, no device) says why in {@link #unavailableReason(Device)};
@@ -84,22 +85,26 @@ public final class Backends {
         return current;
     }
 
-    /**
-     * Copies {@code x} to {@code target} (what {@link Tensor#to} calls). If the target cannot run
-     * here, {@code x} stays on the CPU and a notice says why, once per session.
-     */
-    public static Tensor move(Tensor x, Device target) {
-        Device to = usable(target);
-        if (to == x.device()) {
-            return x;
-        }
-        Tensor host = x.device() == Device.CPU ? x : of(x.device()).download(x);
-        return to == Device.CPU ? host : of(to).upload(host);
-    }
-
     /** Moves a tensor to another tensor's device if needed: the parameters of a layer follow its input. */
     public static Tensor onDeviceOf(Tensor like, Tensor t) {
         return t.device() == like.device() ? t : t.to(like.device());
+    }
+
+    /**
+     * What {@code layerlab.tensor} finds through ServiceLoader to put a tensor on a device
+     * ({@code Tensor.to}, {@code Tensor.zeros(device, …)}): these backends, so that tensors and
+     * layers share one backend per device (a second OpenCL backend would be a second context).
+     */
+    public static final class Registry implements DeviceMemory.Registry {
+        @Override
+        public DeviceMemory of(Device device) {
+            return Backends.of(device);
+        }
+
+        @Override
+        public Device usable(Device device) {
+            return Backends.usable(device);
+        }
     }
 
     private static Device usable(Device device) {

@@ -1,6 +1,8 @@
 package layerlab.nn;
 
 import layerlab.backend.Backends;
+import layerlab.backend.PoolMode;
+import layerlab.backend.PoolWindows;
 import layerlab.tensor.Tensor;
 
 /**
@@ -32,7 +34,7 @@ public final class AvgPool implements Layer {
     }
 
     private final Config config;
-    private Pooling.Geometry saved; // what backward needs: where the windows lay
+    private PoolWindows saved; // what backward needs: where the windows lay
 
     /** k×k windows, stride s, no padding, floor mode. */
     public AvgPool(int kernel, int stride) {
@@ -54,31 +56,30 @@ public final class AvgPool implements Layer {
 
     @Override
     public Tensor forward(Tensor x) {
-        Pooling.Geometry g = geometry(x.shape());
-        Tensor y = Tensor.empty(x.device(), g.outShape());
-        Backends.of(x).poolForward(y, null, x, Pooling.spec(g, config.kernel(), config.stride(), config.padding()),
-                false, config.countIncludePad());
-        saved = g;
+        PoolWindows w = windows(x.shape());
+        Tensor y = Tensor.empty(x.device(), w.outShape());
+        Backends.of(x).poolForward(y, null, x, w);
+        saved = w;
         return y;
     }
 
     @Override
     public Tensor backward(Tensor dOut) {
-        Pooling.Geometry g = Layers.saved(this, saved);
-        Pooling.checkDOut(this, g.outShape(), dOut);
-        Tensor dx = Tensor.empty(dOut.device(), g.inShape()); // overwritten
-        Backends.of(dOut).poolBackward(dx, dOut, null, Pooling.spec(g, config.kernel(), config.stride(),
-                config.padding()), false, config.countIncludePad());
+        PoolWindows w = Layers.saved(this, saved);
+        Layers.requireShape(this, "dOut", w.outShape(), dOut);
+        Tensor dx = Tensor.empty(dOut.device(), w.inShape()); // overwritten
+        Backends.of(dOut).poolBackward(dx, dOut, null, w);
         return dx;
     }
 
     @Override
     public int[] outputShape(int[] inputShape) {
-        return geometry(inputShape).outShape();
+        return windows(inputShape).outShape();
     }
 
-    private Pooling.Geometry geometry(int[] shape) {
-        return Pooling.windows(this, shape, config.kernel(), config.stride(), config.padding(), config.ceilMode());
+    private PoolWindows windows(int[] shape) {
+        return PoolWindows.of(this, config.countIncludePad() ? PoolMode.AVG_INCLUDE_PAD : PoolMode.AVG_EXCLUDE_PAD,
+                shape, config.kernel(), config.stride(), config.padding(), config.ceilMode());
     }
 
     private static String describe(int kernel, int stride, int padding, boolean ceilMode, boolean countIncludePad) {

@@ -2,6 +2,7 @@ package layerlab.nn;
 
 import java.util.List;
 import layerlab.backend.Backends;
+import layerlab.backend.ConvShape;
 import layerlab.tensor.Rng;
 import layerlab.tensor.Seeds;
 import layerlab.tensor.Shapes;
@@ -33,8 +34,8 @@ public final class Conv2d implements Layer {
         }
     }
 
-    /** x: (N, C, H, W) and the weight forward used (Ŵ with weight standardization) — kept for backward. */
-    private record Saved(Tensor x, Tensor weightUsed, int oh, int ow) {}
+    /** x: (N, C, H, W), the weight forward used (Ŵ with weight standardization) and the shape — kept for backward. */
+    private record Saved(Tensor x, Tensor weightUsed, ConvShape shape) {}
 
     private final Config config;
     private final Parameter weight; // (O, C, k, k)
@@ -69,16 +70,12 @@ public final class Conv2d implements Layer {
     @Override
     public Tensor forward(Tensor x) {
         int[] out = outputShape(x.shape());
-        int n = out[0];
-        int oh = out[2];
-        int ow = out[3];
+        ConvShape s = ConvShape.of(x.shape(), config.outChannels(), config.kernel(), config.stride(), config.padding());
         Parameter.follow(x, parameters());
         Tensor w = config.weightStandardization() ? WeightStandardization.standardize(weight.value()) : weight.value();
         Tensor y = Tensor.empty(x.device(), out);
-        Backends.of(x).conv2dForward(y, x, w, bias == null ? null : bias.value(),
-                n, x.size(1), x.size(2), x.size(3), config.outChannels(), config.kernel(), config.stride(),
-                config.padding(), oh, ow);
-        saved = new Saved(x, w, oh, ow);
+        Backends.of(x).conv2dForward(y, x, w, bias == null ? null : bias.value(), s);
+        saved = new Saved(x, w, s);
         return y;
     }
 
@@ -98,15 +95,11 @@ public final class Conv2d implements Layer {
     private void backward(Tensor dOut, Tensor dx) {
         Saved in = Layers.saved(this, saved);
         Tensor x = in.x();
-        Layers.require(this, java.util.Arrays.equals(dOut.shape(),
-                        new int[] {x.size(0), config.outChannels(), in.oh(), in.ow()}),
-                "expected dOut of shape " + Shapes.str(x.size(0), config.outChannels(), in.oh(), in.ow())
-                        + ", got shape " + Shapes.str(dOut.shape()));
+        ConvShape s = in.shape();
+        Layers.requireShape(this, "dOut", new int[] {s.n(), s.o(), s.oh(), s.ow()}, dOut);
         // with weight standardization the kernel's dW is dŴ; the chain rule through Ŵ(W) follows
         Tensor dw = config.weightStandardization() ? weight.value().zerosLike() : weight.grad();
-        Backends.of(x).conv2dBackward(dx, dw, bias == null ? null : bias.grad(), dOut,
-                x, in.weightUsed(), x.size(0), x.size(1), x.size(2), x.size(3),
-                config.outChannels(), config.kernel(), config.stride(), config.padding(), in.oh(), in.ow());
+        Backends.of(x).conv2dBackward(dx, dw, bias == null ? null : bias.grad(), dOut, x, in.weightUsed(), s);
         if (config.weightStandardization()) {
             Backends.of(x).axpy(weight.grad(), 1f, WeightStandardization.backward(weight.value(), dw)); // g += dW
         }

@@ -1,6 +1,7 @@
 package layerlab.nn;
 
 import layerlab.backend.Backends;
+import layerlab.backend.Pointwise;
 import layerlab.tensor.Tensor;
 
 /**
@@ -25,7 +26,7 @@ public final class ELU implements Activation {
     @Override
     public Tensor forward(Tensor x) {
         Tensor y = x.emptyLike();
-        Backends.of(x).eluForward(y, x, alpha);
+        Backends.of(x).activationForward(Pointwise.ELU, y, x, alpha);
         this.x = x;
         return y;
     }
@@ -35,7 +36,7 @@ public final class ELU implements Activation {
         Tensor in = Layers.saved(this, x);
         Layers.requireSameShape(this, "dOut", in, dOut);
         Tensor dx = in.emptyLike();
-        Backends.of(in).eluBackward(dx, dOut, in, alpha);
+        Backends.of(in).activationBackward(Pointwise.ELU, dx, dOut, in, alpha);
         return dx;
     }
 

@@ -1,7 +1,7 @@
 package layerlab.nn;
 
-import layerlab.backend.cpu.FusedKernels;
-import layerlab.tensor.Device;
+import layerlab.backend.Backend;
+import layerlab.backend.Backends;
 import layerlab.tensor.Shapes;
 import layerlab.tensor.Tensor;
 
@@ -15,7 +15,8 @@ import layerlab.tensor.Tensor;
  *       W'[o] = W[o]·γ[o]/√(σ²[o]+ε), b'[o] = (b[o] − μ[o])·γ[o]/√(σ²[o]+ε) + β[o].</li>
  * </ul>
  * PyTorch: {@code torch.ao.nn.intrinsic.BNReLU2d}, {@code torch.nn.utils.fuse_conv_bn_eval}.
- * CPU tensors only.
+ * The one-pass loop is {@code Backend.batchNormReluForward} (on the CPU, {@code FusedKernels});
+ * the folding is arithmetic on the weights, done here on the host.
  */
 public final class Fused {
     private Fused() {}
@@ -23,14 +24,15 @@ public final class Fused {
     /** max(0, γ·(x − μ_avg)/√(σ²_avg + ε) + β) in one pass: bn in eval mode, then ReLU. */
     public static Tensor batchNormRelu(BatchNorm bn, Tensor x) {
         bn.outputShape(x.shape());
-        Shapes.require(x.device() == Device.CPU, "Fused.batchNormRelu: expected a CPU tensor, got " + x.device());
         int n = x.size(0);
         int c = x.size(1);
         int s = x.numel() / (n * c);
-        float[] rstd = rstd(bn);
+        Backend b = Backends.of(x);
+        Tensor rstd = Tensor.zeros(x.device(), c);
+        b.rstd(rstd, Backends.onDeviceOf(x, bn.runningVar()), c, (float) bn.config().eps()); // as BatchNorm computes it
         Tensor y = x.emptyLike();
-        FusedKernels.batchNormReluForward(y.data(), x.data(), bn.runningMean().toArray(), rstd,
-                bn.gamma().toArray(), bn.beta().toArray(), n, c, s);
+        b.batchNormReluForward(y, x, Backends.onDeviceOf(x, bn.runningMean()), rstd, Backends.onDeviceOf(x, bn.gamma()),
+                Backends.onDeviceOf(x, bn.beta()), n, c, s);
         return y;
     }
 

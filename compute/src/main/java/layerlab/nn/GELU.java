@@ -1,7 +1,8 @@
 package layerlab.nn;
 
 import layerlab.backend.Backends;
-import layerlab.backend.cpu.ActivationKernels;
+import layerlab.backend.Pointwise;
+import layerlab.tensor.Device;
 import layerlab.tensor.Tensor;
 
 /**
@@ -11,7 +12,8 @@ import layerlab.tensor.Tensor;
  *
  * <p>Backward: dX = dY·(Φ(x) + x·φ(x)), φ(x) = exp(−x²/2)/√(2π).
  * erf is evaluated by a series and a continued fraction that run to the working precision
- * (see {@link ActivationKernels#erf}).
+ * ({@code ActivationKernels.erf}); {@link #apply} and {@link #derivative} are that loop's
+ * values for one element, computed on the CPU.
  */
 public final class GELU implements Activation {
     private Tensor x; // input kept for backward
@@ -19,7 +21,7 @@ public final class GELU implements Activation {
     @Override
     public Tensor forward(Tensor x) {
         Tensor y = x.emptyLike();
-        Backends.of(x).geluForward(y, x);
+        Backends.of(x).activationForward(Pointwise.GELU, y, x, 0f);
         this.x = x;
         return y;
     }
@@ -29,18 +31,23 @@ public final class GELU implements Activation {
         Tensor in = Layers.saved(this, x);
         Layers.requireSameShape(this, "dOut", in, dOut);
         Tensor dx = in.emptyLike();
-        Backends.of(in).geluBackward(dx, dOut, in);
+        Backends.of(in).activationBackward(Pointwise.GELU, dx, dOut, in, 0f);
         return dx;
     }
 
     @Override
     public float apply(float x) {
-        return x * ActivationKernels.normalCdf(x);
+        Tensor y = Tensor.zeros(1);
+        Backends.of(Device.CPU).activationForward(Pointwise.GELU, y, Tensor.of(new float[] {x}, 1), 0f);
+        return y.data()[0];
     }
 
     @Override
     public float derivative(float x) {
-        return ActivationKernels.normalCdf(x) + x * (float) (Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI));
+        Tensor dx = Tensor.zeros(1);
+        Backends.of(Device.CPU).activationBackward(Pointwise.GELU, dx, Tensor.of(new float[] {1f}, 1),
+                Tensor.of(new float[] {x}, 1), 0f);
+        return dx.data()[0];
     }
 
     @Override

@@ -1,6 +1,7 @@
 package layerlab.nn;
 
 import layerlab.backend.Backends;
+import layerlab.backend.PoolWindows;
 import layerlab.tensor.Tensor;
 
 /**
@@ -12,29 +13,29 @@ import layerlab.tensor.Tensor;
  * <p>PyTorch: {@code nn.AdaptiveAvgPool2d(1)} / {@code nn.AdaptiveAvgPool3d(1)}.
  */
 public final class GlobalAvgPool implements Layer {
-    private Pooling.Geometry saved; // what backward needs: the input shape and its one window per plane
+    private PoolWindows saved; // what backward needs: the input shape and its one window per plane
 
     @Override
     public Tensor forward(Tensor x) {
-        Pooling.Geometry g = Pooling.global(this, x.shape());
-        Tensor y = Tensor.empty(x.device(), g.outShape());
-        Backends.of(x).poolForward(y, null, x, Pooling.globalSpec(g), false, true);
-        saved = g;
+        PoolWindows w = PoolWindows.global(this, x.shape());
+        Tensor y = Tensor.empty(x.device(), w.outShape());
+        Backends.of(x).poolForward(y, null, x, w);
+        saved = w;
         return y;
     }
 
     @Override
     public Tensor backward(Tensor dOut) {
-        Pooling.Geometry g = Layers.saved(this, saved);
-        Pooling.checkDOut(this, g.outShape(), dOut);
-        Tensor dx = Tensor.empty(dOut.device(), g.inShape()); // overwritten
-        Backends.of(dOut).poolBackward(dx, dOut, null, Pooling.globalSpec(g), false, true);
+        PoolWindows w = Layers.saved(this, saved);
+        Layers.requireShape(this, "dOut", w.outShape(), dOut);
+        Tensor dx = Tensor.empty(dOut.device(), w.inShape()); // overwritten
+        Backends.of(dOut).poolBackward(dx, dOut, null, w);
         return dx;
     }
 
     @Override
     public int[] outputShape(int[] inputShape) {
-        return Pooling.global(this, inputShape).outShape();
+        return PoolWindows.global(this, inputShape).outShape();
     }
 
     @Override

@@ -33,6 +33,14 @@ public final class Layers {
         throw new IllegalArgumentException(layer + ": expected rank " + layout + ", got shape " + Shapes.str(x.shape()));
     }
 
+    /** A tensor has the shape a layer expects (dOut against the shape forward returned). */
+    public static void requireShape(Object layer, String what, int[] expected, Tensor got) {
+        if (!Arrays.equals(expected, got.shape())) {
+            throw new IllegalArgumentException(layer + ": expected " + what + " of shape "
+                    + Shapes.str(expected) + ", got shape " + Shapes.str(got.shape()));
+        }
+    }
+
     /** Two tensors have the same shape (dOut against forward's output, weight against input…). */
     public static void requireSameShape(Object layer, String what, Tensor expected, Tensor got) {
         if (!Arrays.equals(expected.shape(), got.shape())) {

@@ -1,6 +1,7 @@
 package layerlab.nn;
 
 import layerlab.backend.Backends;
+import layerlab.backend.Pointwise;
 import layerlab.tensor.Tensor;
 
 /**
@@ -33,7 +34,7 @@ public final class LeakyReLU implements Activation {
     @Override
     public Tensor forward(Tensor x) {
         Tensor y = x.emptyLike();
-        Backends.of(x).leakyReluForward(y, x, alpha);
+        Backends.of(x).activationForward(Pointwise.LEAKY_RELU, y, x, alpha);
         this.x = x;
         return y;
     }
@@ -43,7 +44,7 @@ public final class LeakyReLU implements Activation {
         Tensor in = Layers.saved(this, x);
         Layers.requireSameShape(this, "dOut", in, dOut);
         Tensor dx = in.emptyLike();
-        Backends.of(in).leakyReluBackward(dx, dOut, in, alpha);
+        Backends.of(in).activationBackward(Pointwise.LEAKY_RELU, dx, dOut, in, alpha);
         return dx;
     }
 

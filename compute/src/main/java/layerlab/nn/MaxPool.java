@@ -2,6 +2,7 @@ package layerlab.nn;
 
 import layerlab.backend.Backends;
 import layerlab.backend.Indices;
+import layerlab.backend.PoolMode;
 import layerlab.backend.PoolWindows;
 import layerlab.tensor.Tensor;
 
@@ -28,8 +29,8 @@ public final class MaxPool implements Layer {
         }
     }
 
-    /** What backward needs: the input shape and each output element's winner. */
-    private record Saved(Pooling.Geometry geometry, PoolWindows windows, Indices argmax) {}
+    /** What backward needs: where the windows lay and each output element's winner. */
+    private record Saved(PoolWindows windows, Indices argmax) {}
 
     private final Config config;
     private Saved saved;
@@ -54,23 +55,21 @@ public final class MaxPool implements Layer {
 
     @Override
     public Tensor forward(Tensor x) {
-        Pooling.Geometry g = geometry(x.shape());
-        Tensor y = Tensor.empty(x.device(), g.outShape());
+        PoolWindows w = windows(x.shape());
+        Tensor y = Tensor.empty(x.device(), w.outShape());
         // (N,C,outT?,outH,outW): flat index into x of each window's max, where x lives
         Indices argmax = reusableArgmax(x, y.numel());
-        PoolWindows w = Pooling.spec(g, config.kernel(), config.stride(), config.padding());
-        Backends.of(x).poolForward(y, argmax, x, w, true, false);
-        saved = new Saved(g, w, argmax);
+        Backends.of(x).poolForward(y, argmax, x, w);
+        saved = new Saved(w, argmax);
         return y;
     }
 
     @Override
     public Tensor backward(Tensor dOut) {
         Saved s = Layers.saved(this, saved);
-        Pooling.Geometry g = s.geometry();
-        Pooling.checkDOut(this, g.outShape(), dOut);
-        Tensor dx = Tensor.empty(dOut.device(), g.inShape()); // overwritten
-        Backends.of(dOut).poolBackward(dx, dOut, s.argmax(), s.windows(), true, false);
+        Layers.requireShape(this, "dOut", s.windows().outShape(), dOut);
+        Tensor dx = Tensor.empty(dOut.device(), s.windows().inShape()); // overwritten
+        Backends.of(dOut).poolBackward(dx, dOut, s.argmax(), s.windows());
         return dx;
     }
 
@@ -92,11 +91,12 @@ public final class MaxPool implements Layer {
 
     @Override
     public int[] outputShape(int[] inputShape) {
-        return geometry(inputShape).outShape();
+        return windows(inputShape).outShape();
     }
 
-    private Pooling.Geometry geometry(int[] shape) {
-        return Pooling.windows(this, shape, config.kernel(), config.stride(), config.padding(), config.ceilMode());
+    private PoolWindows windows(int[] shape) {
+        return PoolWindows.of(this, PoolMode.MAX, shape, config.kernel(), config.stride(), config.padding(),
+                config.ceilMode());
     }
 
     @Override

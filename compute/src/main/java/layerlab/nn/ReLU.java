@@ -1,6 +1,7 @@
 package layerlab.nn;
 
 import layerlab.backend.Backends;
+import layerlab.backend.Pointwise;
 import layerlab.tensor.Tensor;
 
 /**
@@ -14,7 +15,7 @@ public final class ReLU implements Activation {
     @Override
     public Tensor forward(Tensor x) {
         Tensor y = x.emptyLike();
-        Backends.of(x).reluForward(y, x);
+        Backends.of(x).activationForward(Pointwise.RELU, y, x, 0f);
         this.x = x;
         return y;
     }
@@ -24,7 +25,7 @@ public final class ReLU implements Activation {
         Tensor in = Layers.saved(this, x);
         Layers.requireSameShape(this, "dOut", in, dOut);
         Tensor dx = in.emptyLike();
-        Backends.of(in).reluBackward(dx, dOut, in);
+        Backends.of(in).activationBackward(Pointwise.RELU, dx, dOut, in, 0f);
         return dx;
     }
 

@@ -1,7 +1,7 @@
 package layerlab.nn;
 
 import layerlab.backend.Backends;
-import layerlab.backend.cpu.ActivationKernels;
+import layerlab.backend.Pointwise;
 import layerlab.tensor.Tensor;
 
 /**
@@ -15,7 +15,7 @@ public final class SiLU implements Activation {
     @Override
     public Tensor forward(Tensor x) {
         Tensor y = x.emptyLike();
-        Backends.of(x).siluForward(y, x);
+        Backends.of(x).activationForward(Pointwise.SILU, y, x, 0f);
         this.x = x;
         return y;
     }
@@ -25,18 +25,18 @@ public final class SiLU implements Activation {
         Tensor in = Layers.saved(this, x);
         Layers.requireSameShape(this, "dOut", in, dOut);
         Tensor dx = in.emptyLike();
-        Backends.of(in).siluBackward(dx, dOut, in);
+        Backends.of(in).activationBackward(Pointwise.SILU, dx, dOut, in, 0f);
         return dx;
     }
 
     @Override
     public float apply(float x) {
-        return x * ActivationKernels.sigmoid(x);
+        return x * Sigmoid.sigma(x);
     }
 
     @Override
     public float derivative(float x) {
-        float s = ActivationKernels.sigmoid(x);
+        float s = Sigmoid.sigma(x);
         return s * (1f + x * (1f - s));
     }
 

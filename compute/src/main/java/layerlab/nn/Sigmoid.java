@@ -1,7 +1,7 @@
 package layerlab.nn;
 
 import layerlab.backend.Backends;
-import layerlab.backend.cpu.ActivationKernels;
+import layerlab.backend.Pointwise;
 import layerlab.tensor.Tensor;
 
 /**
@@ -16,7 +16,7 @@ public final class Sigmoid implements Activation {
     @Override
     public Tensor forward(Tensor x) {
         Tensor out = x.emptyLike();
-        Backends.of(x).sigmoidForward(out, x);
+        Backends.of(x).activationForward(Pointwise.SIGMOID, out, x, 0f);
         this.y = out;
         return out;
     }
@@ -26,19 +26,28 @@ public final class Sigmoid implements Activation {
         Tensor out = Layers.saved(this, y);
         Layers.requireSameShape(this, "dOut", out, dOut);
         Tensor dx = out.emptyLike();
-        Backends.of(out).sigmoidBackward(dx, dOut, out);
+        Backends.of(out).activationBackward(Pointwise.SIGMOID, dx, dOut, out, 0f);
         return dx;
     }
 
     @Override
     public float apply(float x) {
-        return ActivationKernels.sigmoid(x);
+        return sigma(x);
     }
 
     @Override
     public float derivative(float x) {
-        float s = ActivationKernels.sigmoid(x);
+        float s = sigma(x);
         return s * (1f - s);
+    }
+
+    /** σ(x) in the stable form of the reference loop (ActivationKernels.sigmoid): e^x/(1 + e^x) below 0. */
+    static float sigma(float x) {
+        if (x >= 0f) {
+            return 1f / (1f + (float) Math.exp(-x));
+        }
+        float e = (float) Math.exp(x);
+        return e / (1f + e);
     }
 
     @Override

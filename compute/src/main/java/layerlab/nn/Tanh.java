@@ -1,6 +1,7 @@
 package layerlab.nn;
 
 import layerlab.backend.Backends;
+import layerlab.backend.Pointwise;
 import layerlab.tensor.Tensor;
 
 /**
@@ -14,7 +15,7 @@ public final class Tanh implements Activation {
     @Override
     public Tensor forward(Tensor x) {
         Tensor out = x.emptyLike();
-        Backends.of(x).tanhForward(out, x);
+        Backends.of(x).activationForward(Pointwise.TANH, out, x, 0f);
         this.y = out;
         return out;
     }
@@ -24,7 +25,7 @@ public final class Tanh implements Activation {
         Tensor out = Layers.saved(this, y);
         Layers.requireSameShape(this, "dOut", out, dOut);
         Tensor dx = out.emptyLike();
-        Backends.of(out).tanhBackward(dx, dOut, out);
+        Backends.of(out).activationBackward(Pointwise.TANH, dx, dOut, out, 0f);
         return dx;
     }
 

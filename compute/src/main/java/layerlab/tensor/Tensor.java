@@ -1,7 +1,6 @@
 package layerlab.tensor;
 
 import java.util.Arrays;
-import layerlab.backend.Backends;
 
 /**
  * A float32 tensor of rank 1 to 5, row-major: NCHW for images, NCTHW (N, C, T, H, W) for video.
@@ -89,7 +88,7 @@ public final class Tensor {
 
     /** {@link #empty(int...)} beside an input on any device (a device tensor starts zeroed). */
     public static Tensor empty(Device device, int... shape) {
-        return device == Device.CPU ? empty(shape) : Backends.of(device).zeros(shape);
+        return device == Device.CPU ? empty(shape) : Memories.of(device).zeros(shape);
     }
 
     public static Tensor zeros(int... shape) {
@@ -99,7 +98,7 @@ public final class Tensor {
 
     /** A zero tensor on a device: where a layer puts its output, beside its input. */
     public static Tensor zeros(Device device, int... shape) {
-        return device == Device.CPU ? zeros(shape) : Backends.of(device).zeros(shape);
+        return device == Device.CPU ? zeros(shape) : Memories.of(device).zeros(shape);
     }
 
     public static Tensor ones(int... shape) {
@@ -167,17 +166,17 @@ public final class Tensor {
 
     /** A zero tensor of the same shape, on the same device. */
     public Tensor zerosLike() {
-        return storage == null ? zeros(shape) : Backends.of(device).zeros(shape);
+        return storage == null ? zeros(shape) : Memories.of(device).zeros(shape);
     }
 
     /** An {@link #empty} tensor of the same shape, on the same device: arbitrary values. */
     public Tensor emptyLike() {
-        return storage == null ? empty(shape) : Backends.of(device).zeros(shape);
+        return storage == null ? empty(shape) : Memories.of(device).zeros(shape);
     }
 
     /** A deep copy, on the same device. */
     public Tensor copy() {
-        return storage == null ? new Tensor(host().clone(), shape.clone(), device) : Backends.of(device).copy(this);
+        return storage == null ? new Tensor(host().clone(), shape.clone(), device) : Memories.of(device).copy(this);
     }
 
     /**
@@ -346,7 +345,12 @@ public final class Tensor {
             }
             return this;
         }
-        return Backends.move(this, target);
+        Device to = Memories.registry().usable(target);
+        if (to == device) {
+            return this;
+        }
+        Tensor host = storage == null ? this : Memories.of(device).download(this);
+        return to == Device.CPU ? host : Memories.of(to).upload(host);
     }
 
     /** Same shape and values bit for bit (device tensors are read back to compare). */

@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import layerlab.backend.ConvShape;
 import layerlab.backend.cpu.ConvKernels64;
 import layerlab.check.GradCheck;
 import layerlab.oracle.Compare;
@@ -79,17 +80,18 @@ class Conv2dTest {
 
     private static final int N = 2, C = 2, H = 5, W = 4, O = 3, K = 3, S = 2, P = 1;
     private static final int OH = (H + 2 * P - K) / S + 1, OW = (W + 2 * P - K) / S + 1;
+    private static final ConvShape SHAPE = new ConvShape(N, C, H, W, O, K, S, P, OH, OW);
 
     private static double[] forward64(double[] x, double[] w, double[] b) {
         double[] y = new double[N * O * OH * OW];
-        ConvKernels64.conv2dForward(y, x, w, b, N, C, H, W, O, K, S, P, OH, OW);
+        ConvKernels64.conv2dForward(y, x, w, b, SHAPE);
         return y;
     }
 
     /** {dx, dw, db}. */
     private static double[][] backward64(double[] x, double[] w, double[] dy) {
         double[][] d = {new double[x.length], new double[w.length], new double[O]};
-        ConvKernels64.conv2dBackward(d[0], d[1], d[2], dy, x, w, N, C, H, W, O, K, S, P, OH, OW);
+        ConvKernels64.conv2dBackward(d[0], d[1], d[2], dy, x, w, SHAPE);
         return d;
     }
 

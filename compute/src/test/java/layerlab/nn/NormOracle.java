@@ -29,12 +29,17 @@ final class NormOracle {
 
     /** Group norm in libtorch: batch norm over the (1, N·G, rest) view, then y·γ[c] + β[c] (γ, β may be null). */
     static NDArray groupNorm(Torch t, NDArray x, int groups, NDArray gamma, NDArray beta, double eps) {
+        return groupNorm(x, groups, gamma, beta, eps);
+    }
+
+    /** The same, with the statistics' arrays made by x's manager. */
+    static NDArray groupNorm(NDArray x, int groups, NDArray gamma, NDArray beta, double eps) {
         long[] shape = x.getShape().getShape();
         long n = shape[0];
         long c = shape[1];
         NDArray view = x.reshape(1, n * groups, -1);
-        NDArray ones = t.manager().ones(new Shape(n * groups));
-        NDArray zeros = t.manager().zeros(new Shape(n * groups));
+        NDArray ones = x.getManager().ones(new Shape(n * groups));
+        NDArray zeros = x.getManager().zeros(new Shape(n * groups));
         NDArray y = batchNorm(view, zeros, ones.duplicate(), ones, zeros.duplicate(), true, 0.1, eps).reshape(new Shape(shape));
         if (gamma == null) {
             return y;

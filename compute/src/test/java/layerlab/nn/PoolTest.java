@@ -11,6 +11,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.Arrays;
 import java.util.List;
+import layerlab.backend.PoolMode;
+import layerlab.backend.PoolWindows;
 import layerlab.backend.cpu.PoolKernels64;
 import layerlab.check.GradCheck;
 import layerlab.oracle.Compare;
@@ -292,29 +294,18 @@ class PoolTest {
 
     /** Forward (dy == null: returns y) or backward (returns dx) through PoolKernels64; kernel −1 = global. */
     private static double[] kernels64(Case c, double[] x, double[] dy, boolean max, boolean countIncludePad) {
-        int[] s = c.shape();
-        int r = s.length;
-        int t = r == 5 ? s[2] : 1;
-        int h = s[r - 2];
-        int w = s[r - 1];
-        int[][] win = new int[3][];
-        int[] in = {t, h, w};
-        for (int d = 0; d < 3; d++) {
-            boolean time2d = d == 0 && r == 4;
-            int k = c.kernel() < 0 || time2d ? in[d] : c.kernel();
-            int st = c.kernel() < 0 || time2d ? in[d] : c.stride();
-            int p = c.kernel() < 0 || time2d ? 0 : c.padding();
-            win[d] = PoolKernels64.windows(in[d], PoolKernels64.outputSize(in[d], k, st, p, c.ceil()), k, st, p);
-        }
-        int outs = s[0] * s[1] * (win[0].length / 3) * (win[1].length / 3) * (win[2].length / 3);
+        PoolMode mode = max ? PoolMode.MAX : countIncludePad ? PoolMode.AVG_INCLUDE_PAD : PoolMode.AVG_EXCLUDE_PAD;
+        PoolWindows win = c.kernel() < 0 ? PoolWindows.global("GlobalAvgPool", c.shape())
+                : PoolWindows.of("pool", mode, c.shape(), c.kernel(), c.stride(), c.padding(), c.ceil());
+        int outs = win.planes() * win.outPlane();
         double[] y = new double[outs];
         int[] argmax = new int[outs];
-        PoolKernels64.forward(y, argmax, x, s[0] * s[1], t, h, w, win[0], win[1], win[2], max, countIncludePad);
+        PoolKernels64.forward(y, argmax, x, win);
         if (dy == null) {
             return y;
         }
         double[] dx = new double[x.length];
-        PoolKernels64.backward(dx, dy, argmax, s[0] * s[1], t, h, w, win[0], win[1], win[2], max, countIncludePad);
+        PoolKernels64.backward(dx, dy, argmax, win);
         return dx;
     }
 

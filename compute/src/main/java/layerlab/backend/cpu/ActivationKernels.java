@@ -1,12 +1,16 @@
 package layerlab.backend.cpu;
 
+import layerlab.backend.Pointwise;
+
 /**
  * Elementwise activations on flat arrays, forward and backward side by side.
  *
  * <p>Every method takes (out…, in…, sizes…) in llm.c's order; backward methods take
- * (dIn…, dOut, what forward kept…). These are the reference loops: readable first.
+ * (dIn…, dOut, what forward kept…). These are the reference loops: readable first; at the end,
+ * {@link #forward} and {@link #backward} say which loop each {@link Pointwise} function runs.
  * The build compiles this file a second time in double precision as {@code ActivationKernels64}
- * for the gradient checks (see compute/pom.xml), so use only float, Float.* and Math here.
+ * for the gradient checks (see this package's documentation), so use only float, Float.*, Math
+ * and the Pointwise enum here.
  */
 @SuppressWarnings("cast") // in the float64 twin the (float)→(double) casts become redundant
 public final class ActivationKernels {
@@ -14,23 +18,17 @@ public final class ActivationKernels {
 
     // ReLU(x) = max(0, x)
 
-    /** y[i] = max(0, x[i]). */
+    /** y[i] = max(0, x[i]). NOTE: tested as x ≤ 0, not x &gt; 0: NaN is not ≤ 0, so it stays NaN (as in PyTorch). */
     public static void reluForward(float[] y, float[] x, int n) {
-        if (Simd.reluForward(y, x, n)) {
-            return;
-        }
         for (int i = 0; i < n; i++) {
-            y[i] = x[i] > 0f ? x[i] : 0f;
+            y[i] = x[i] <= 0f ? 0f : x[i];
         }
     }
 
-    /** dx[i] = dy[i] where x[i] > 0, else 0 (the subgradient at 0 is 0, as in PyTorch). */
+    /** dx[i] = dy[i] where x[i] > 0, else 0 (the subgradient at 0 is 0; at NaN dy passes, as in PyTorch). */
     public static void reluBackward(float[] dx, float[] dy, float[] x, int n) {
-        if (Simd.reluBackward(dx, dy, x, n)) {
-            return;
-        }
         for (int i = 0; i < n; i++) {
-            dx[i] = x[i] > 0f ? dy[i] : 0f;
+            dx[i] = x[i] <= 0f ? 0f : dy[i];
         }
     }
 
@@ -57,9 +55,6 @@ public final class ActivationKernels {
 
     /** y[i] = σ(x[i]). */
     public static void sigmoidForward(float[] y, float[] x, int n) {
-        if (Simd.sigmoidForward(y, x, n)) {
-            return;
-        }
         Parallel.forRange(chunks(n), 20L * CHUNK, c -> {
             for (int i = c * CHUNK, end = Math.min(n, i + CHUNK); i < end; i++) {
                 y[i] = sigmoid(x[i]);
@@ -69,9 +64,6 @@ public final class ActivationKernels {
 
     /** dx[i] = dy[i]·y[i]·(1 − y[i]), from forward's output y = σ(x). */
     public static void sigmoidBackward(float[] dx, float[] dy, float[] y, int n) {
-        if (Simd.sigmoidBackward(dx, dy, y, n)) {
-            return;
-        }
         for (int i = 0; i < n; i++) {
             dx[i] = dy[i] * y[i] * (1f - y[i]);
         }
@@ -81,9 +73,6 @@ public final class ActivationKernels {
 
     /** y[i] = tanh(x[i]). */
     public static void tanhForward(float[] y, float[] x, int n) {
-        if (Simd.tanhForward(y, x, n)) {
-            return;
-        }
         Parallel.forRange(chunks(n), 20L * CHUNK, c -> {
             for (int i = c * CHUNK, end = Math.min(n, i + CHUNK); i < end; i++) {
                 y[i] = (float) Math.tanh(x[i]);
@@ -93,9 +82,6 @@ public final class ActivationKernels {
 
     /** dx[i] = dy[i]·(1 − y[i]²), from forward's output y = tanh(x). */
     public static void tanhBackward(float[] dx, float[] dy, float[] y, int n) {
-        if (Simd.tanhBackward(dx, dy, y, n)) {
-            return;
-        }
         for (int i = 0; i < n; i++) {
             dx[i] = dy[i] * (1f - y[i] * y[i]);
         }
@@ -105,9 +91,6 @@ public final class ActivationKernels {
 
     /** y[i] = x[i] if x[i] &gt; 0, else α·x[i]. */
     public static void leakyReluForward(float[] y, float[] x, float alpha, int n) {
-        if (Simd.leakyReluForward(y, x, alpha, n)) {
-            return;
-        }
         for (int i = 0; i < n; i++) {
             y[i] = x[i] > 0f ? x[i] : alpha * x[i];
         }
@@ -115,9 +98,6 @@ public final class ActivationKernels {
 
     /** dx[i] = dy[i] if x[i] &gt; 0, else α·dy[i] (at 0 the slope α, as in PyTorch). */
     public static void leakyReluBackward(float[] dx, float[] dy, float[] x, float alpha, int n) {
-        if (Simd.leakyReluBackward(dx, dy, x, alpha, n)) {
-            return;
-        }
         for (int i = 0; i < n; i++) {
             dx[i] = x[i] > 0f ? dy[i] : alpha * dy[i];
         }
@@ -161,11 +141,8 @@ public final class ActivationKernels {
 
     // ELU(x) = (x < 0)·α(e^x − 1) + (x ≥ 0)·x
 
-    /** y[i] = x[i] if x[i] &gt; 0, else α·(e^x − 1) (expm1: accurate for small |x|). */
+    /** y[i] = x[i] if x[i] &gt; 0, else α·(e^x − 1) (expm1: accurate for small |x|; NaN gives NaN). */
     public static void eluForward(float[] y, float[] x, float alpha, int n) {
-        if (Simd.eluForward(y, x, alpha, n)) {
-            return;
-        }
         Parallel.forRange(chunks(n), 20L * CHUNK, c -> {
             for (int i = c * CHUNK, end = Math.min(n, i + CHUNK); i < end; i++) {
                 y[i] = x[i] > 0f ? x[i] : alpha * (float) Math.expm1(x[i]);
@@ -173,11 +150,8 @@ public final class ActivationKernels {
         });
     }
 
-    /** dx[i] = dy[i] if x[i] &gt; 0, else dy[i]·α·e^x. */
+    /** dx[i] = dy[i] if x[i] &gt; 0, else dy[i]·α·e^x (NaN at x = NaN, as in libtorch's vector loop). */
     public static void eluBackward(float[] dx, float[] dy, float[] x, float alpha, int n) {
-        if (Simd.eluBackward(dx, dy, x, alpha, n)) {
-            return;
-        }
         Parallel.forRange(chunks(n), 20L * CHUNK, c -> {
             for (int i = c * CHUNK, end = Math.min(n, i + CHUNK); i < end; i++) {
                 dx[i] = x[i] > 0f ? dy[i] : dy[i] * alpha * (float) Math.exp(x[i]);
@@ -188,7 +162,7 @@ public final class ActivationKernels {
     // Maxout: y[o, j, s] = max over the k pieces c = j·k … j·k+k−1 of x[o, c, s]
     // x: (outer, channels, inner); y: (outer, channels/k, inner); piece: like y, the winner 0…k−1
 
-    /** Max over each group of k consecutive channels; the first maximum wins a tie. */
+    /** Max over each group of k consecutive channels; the first maximum wins a tie, a NaN wins over numbers. */
     public static void maxoutForward(float[] y, int[] piece, float[] x, int outer, int channels, int k, int inner) {
         int groups = channels / k;
         Parallel.forRange(outer * groups, (long) k * inner, og -> {
@@ -198,7 +172,7 @@ public final class ActivationKernels {
                 int arg = 0;
                 for (int p = 1; p < k; p++) {
                     float v = x[base + p * inner + s];
-                    if (v > best) {
+                    if (v > best || v != v) { // NaN propagates, as in pooling
                         best = v;
                         arg = p;
                     }
@@ -328,5 +302,34 @@ public final class ActivationKernels {
             }
         });
     }
-}
 
+    // ---- which loop each Pointwise function runs (what CpuBackend calls without a fast path) ----
+
+    /** y = f(x) by the loop above; alpha is used by LEAKY_RELU and ELU only. */
+    public static void forward(Pointwise f, float[] y, float[] x, float alpha, int n) {
+        switch (f) {
+            case RELU -> reluForward(y, x, n);
+            case SIGMOID -> sigmoidForward(y, x, n);
+            case TANH -> tanhForward(y, x, n);
+            case LEAKY_RELU -> leakyReluForward(y, x, alpha, n);
+            case ELU -> eluForward(y, x, alpha, n);
+            case GELU -> geluForward(y, x, n);
+            case SILU -> siluForward(y, x, n);
+            default -> throw new IllegalArgumentException("ActivationKernels.forward: no loop listed for " + f);
+        }
+    }
+
+    /** dx = dy·f′ by the loop above, from what forward kept (x, or y for SIGMOID and TANH). */
+    public static void backward(Pointwise f, float[] dx, float[] dy, float[] kept, float alpha, int n) {
+        switch (f) {
+            case RELU -> reluBackward(dx, dy, kept, n);
+            case SIGMOID -> sigmoidBackward(dx, dy, kept, n);
+            case TANH -> tanhBackward(dx, dy, kept, n);
+            case LEAKY_RELU -> leakyReluBackward(dx, dy, kept, alpha, n);
+            case ELU -> eluBackward(dx, dy, kept, alpha, n);
+            case GELU -> geluBackward(dx, dy, kept, n);
+            case SILU -> siluBackward(dx, dy, kept, n);
+            default -> throw new IllegalArgumentException("ActivationKernels.backward: no loop listed for " + f);
+        }
+    }
+}

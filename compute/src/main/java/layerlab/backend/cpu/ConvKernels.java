@@ -1,5 +1,7 @@
 package layerlab.backend.cpu;
 
+import layerlab.backend.ConvShape;
+
 /**
  * 2D convolution (cross-correlation, as in every framework) by im2col + GEMM, forward and backward.
  *
@@ -8,7 +10,7 @@ package layerlab.backend.cpu;
  * over the batch; each item gets its own col buffer (one allocation per item, none per element).
  * The GEMMs: gemmNN and gemmTN zero C and run the product loop of LinearKernels (i-k-j, the
  * innermost loop contiguous), gemmNT takes dot products of rows. Compiled again as
- * {@code ConvKernels64}: primitives and Math only.
+ * {@code ConvKernels64} (see this package's documentation): primitives, Math and the ConvShape record only.
  */
 @SuppressWarnings("cast") // in the float64 twin the (float)→(double) casts become redundant
 public final class ConvKernels {
@@ -18,16 +20,13 @@ public final class ConvKernels {
      * y (N, O, OH, OW) = conv(x (N, C, H, W), w (O, C, k, k)) + bias (O) (bias may be null);
      * padding is zeros; OH = (H + 2·pad − k) / stride + 1.
      */
-    public static void conv2dForward(float[] y, float[] x, float[] w, float[] bias,
-                                      int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow) {
-        if (Simd.conv2dForward(y, x, w, bias, n, c, h, wd, o, k, stride, pad, oh, ow)) {
-            return;
-        }
-        int ckk = c * k * k;
+    public static void conv2dForward(float[] y, float[] x, float[] w, float[] bias, ConvShape s) {
+        int n = s.n(), c = s.c(), h = s.h(), wd = s.w(), o = s.o(), oh = s.oh(), ow = s.ow();
+        int ckk = s.ckk();
         int p = oh * ow;
         Parallel.forRange(n, 2L * o * ckk * p, b -> {
             float[] col = new float[ckk * p]; // (C·k·k, OH·OW) for this item
-            im2col(col, x, b * c * h * wd, c, h, wd, k, stride, pad, oh, ow);
+            im2col(col, x, b * c * h * wd, s);
             int yOff = b * o * p;
             gemmNN(y, yOff, w, 0, col, 0, o, p, ckk);
             if (bias != null) {
@@ -46,11 +45,9 @@ public final class ConvKernels {
      * not depend on the thread count.
      */
     public static void conv2dBackward(float[] dx, float[] dw, float[] dbias, float[] dy, float[] x, float[] w,
-                                      int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow) {
-        if (Simd.conv2dBackward(dx, dw, dbias, dy, x, w, n, c, h, wd, o, k, stride, pad, oh, ow)) {
-            return;
-        }
-        int ckk = c * k * k;
+                                      ConvShape s) {
+        int n = s.n(), c = s.c(), h = s.h(), wd = s.w(), o = s.o(), oh = s.oh(), ow = s.ow();
+        int ckk = s.ckk();
         int p = oh * ow;
         if (dbias != null) {
             Parallel.forRange(o, (long) n * p, oc -> {
@@ -67,11 +64,11 @@ public final class ConvKernels {
         float[] dwPart = new float[n * o * ckk]; // (N, O, C·k·k): each item's dW
         Parallel.forRange(n, 4L * o * ckk * p, b -> {
             float[] col = new float[ckk * p];
-            im2col(col, x, b * c * h * wd, c, h, wd, k, stride, pad, oh, ow);
+            im2col(col, x, b * c * h * wd, s);
             gemmNT(dwPart, b * o * ckk, dy, b * o * p, col, 0, o, ckk, p);
             if (dx != null) { // null: parameters only (the first layer of a training step)
                 gemmTN(col, 0, w, 0, dy, b * o * p, ckk, p, o); // col now holds dcol
-                col2im(dx, b * c * h * wd, col, c, h, wd, k, stride, pad, oh, ow);
+                col2im(dx, b * c * h * wd, col, s);
             }
         });
         Parallel.forRange(o * ckk, n, i -> {
@@ -84,8 +81,8 @@ public final class ConvKernels {
     }
 
     /** col[(ci·k + ki)·k + kj][oy·OW + ox] = x[ci][oy·s − pad + ki][ox·s − pad + kj], 0 outside. */
-    public static void im2col(float[] col, float[] x, int xOff, int c, int h, int wd,
-                              int k, int stride, int pad, int oh, int ow) {
+    public static void im2col(float[] col, float[] x, int xOff, ConvShape s) {
+        int c = s.c(), h = s.h(), wd = s.w(), k = s.k(), stride = s.stride(), pad = s.pad(), oh = s.oh(), ow = s.ow();
         int p = oh * ow;
         for (int ci = 0; ci < c; ci++) {
             for (int ki = 0; ki < k; ki++) {
@@ -112,8 +109,8 @@ public final class ConvKernels {
     }
 
     /** The adjoint of im2col: dx[b] = Σ over the windows of dcol, overlapping windows add up. */
-    public static void col2im(float[] dx, int xOff, float[] dcol, int c, int h, int wd,
-                              int k, int stride, int pad, int oh, int ow) {
+    public static void col2im(float[] dx, int xOff, float[] dcol, ConvShape s) {
+        int c = s.c(), h = s.h(), wd = s.w(), k = s.k(), stride = s.stride(), pad = s.pad(), oh = s.oh(), ow = s.ow();
         int p = oh * ow;
         for (int i = 0; i < c * h * wd; i++) {
             dx[xOff + i] = 0f;
@@ -144,9 +141,6 @@ public final class ConvKernels {
 
     /** C (m, nn) = A (m, kk) · B (kk, nn): C zeroed, then the product loop of LinearKernels. */
     public static void gemmNN(float[] cm, int cOff, float[] a, int aOff, float[] bm, int bOff, int m, int nn, int kk) {
-        if (Simd.gemmNN(cm, cOff, a, aOff, bm, bOff, m, nn, kk)) {
-            return;
-        }
         for (int i = 0; i < m * nn; i++) {
             cm[cOff + i] = 0f;
         }
@@ -155,9 +149,6 @@ public final class ConvKernels {
 
     /** C (m, nn) = A (m, kk) · B (nn, kk)ᵀ: dot products of rows, four partial sums for speed. */
     public static void gemmNT(float[] cm, int cOff, float[] a, int aOff, float[] bm, int bOff, int m, int nn, int kk) {
-        if (Simd.gemmNT(cm, cOff, a, aOff, bm, bOff, m, nn, kk)) {
-            return;
-        }
         for (int i = 0; i < m; i++) {
             int aRow = aOff + i * kk;
             for (int j = 0; j < nn; j++) {
@@ -183,9 +174,6 @@ public final class ConvKernels {
 
     /** C (m, nn) = A (kk, m)ᵀ · B (kk, nn): C zeroed, then the product loop of LinearKernels. */
     public static void gemmTN(float[] cm, int cOff, float[] a, int aOff, float[] bm, int bOff, int m, int nn, int kk) {
-        if (Simd.gemmTN(cm, cOff, a, aOff, bm, bOff, m, nn, kk)) {
-            return;
-        }
         for (int i = 0; i < m * nn; i++) {
             cm[cOff + i] = 0f;
         }

@@ -3,15 +3,25 @@ package layerlab.backend.cpu;
 import java.util.List;
 import java.util.Optional;
 import layerlab.backend.Backend;
+import layerlab.backend.ConvShape;
 import layerlab.backend.DeviceInfo;
 import layerlab.backend.Indices;
+import layerlab.backend.Pointwise;
 import layerlab.backend.PoolWindows;
+import layerlab.backend.cpu.vec.VecActivation;
+import layerlab.backend.cpu.vec.VecConv;
+import layerlab.backend.cpu.vec.VecDropout;
+import layerlab.backend.cpu.vec.VecLinear;
+import layerlab.backend.cpu.vec.VecNorm;
+import layerlab.backend.cpu.vec.VecPool;
+import layerlab.backend.cpu.vec.VecSoftmax;
 import layerlab.tensor.Device;
 import layerlab.tensor.Tensor;
 
 /**
- * The reference backend: every method calls the readable loops of a {@code *Kernels} class on
- * the tensors' host arrays. Always available.
+ * The CPU backend, and the one place that picks a loop: each method runs the Vector API fast
+ * path ({@code vec.Vec*}) when {@link Simd} is on and that path accepts the shape, else the
+ * readable reference loop ({@code *Kernels}) — which knows nothing of the fast one. Always available.
  */
 public final class CpuBackend implements Backend {
     @Override
@@ -37,7 +47,12 @@ public final class CpuBackend implements Backend {
         return 0;
     }
 
-    // ---- memory -----------------------------------------------------------------------------
+    /** Whether the fast paths run at all (the switch; a fast path may still decline a shape). */
+    private static boolean fast() {
+        return Simd.enabled();
+    }
+
+    // ---- memory: host arrays, nothing to copy ----------------------------------------------
 
     @Override
     public Tensor zeros(int... shape) {
@@ -99,43 +114,21 @@ public final class CpuBackend implements Backend {
     // ---- activations ------------------------------------------------------------------------
 
     @Override
-    public void reluForward(Tensor y, Tensor x) {
-        ActivationKernels.reluForward(y.data(), x.data(), x.numel());
+    public void activationForward(Pointwise f, Tensor y, Tensor x, float alpha) {
+        if (fast() && VecActivation.accepts(f)) {
+            VecActivation.forward(f, y.data(), x.data(), alpha, x.numel());
+        } else {
+            ActivationKernels.forward(f, y.data(), x.data(), alpha, x.numel());
+        }
     }
 
     @Override
-    public void reluBackward(Tensor dx, Tensor dy, Tensor x) {
-        ActivationKernels.reluBackward(dx.data(), dy.data(), x.data(), x.numel());
-    }
-
-    @Override
-    public void sigmoidForward(Tensor y, Tensor x) {
-        ActivationKernels.sigmoidForward(y.data(), x.data(), x.numel());
-    }
-
-    @Override
-    public void sigmoidBackward(Tensor dx, Tensor dy, Tensor y) {
-        ActivationKernels.sigmoidBackward(dx.data(), dy.data(), y.data(), y.numel());
-    }
-
-    @Override
-    public void tanhForward(Tensor y, Tensor x) {
-        ActivationKernels.tanhForward(y.data(), x.data(), x.numel());
-    }
-
-    @Override
-    public void tanhBackward(Tensor dx, Tensor dy, Tensor y) {
-        ActivationKernels.tanhBackward(dx.data(), dy.data(), y.data(), y.numel());
-    }
-
-    @Override
-    public void leakyReluForward(Tensor y, Tensor x, float alpha) {
-        ActivationKernels.leakyReluForward(y.data(), x.data(), alpha, x.numel());
-    }
-
-    @Override
-    public void leakyReluBackward(Tensor dx, Tensor dy, Tensor x, float alpha) {
-        ActivationKernels.leakyReluBackward(dx.data(), dy.data(), x.data(), alpha, x.numel());
+    public void activationBackward(Pointwise f, Tensor dx, Tensor dy, Tensor kept, float alpha) {
+        if (fast() && VecActivation.accepts(f)) {
+            VecActivation.backward(f, dx.data(), dy.data(), kept.data(), alpha, kept.numel());
+        } else {
+            ActivationKernels.backward(f, dx.data(), dy.data(), kept.data(), alpha, kept.numel());
+        }
     }
 
     @Override
@@ -150,16 +143,6 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void eluForward(Tensor y, Tensor x, float alpha) {
-        ActivationKernels.eluForward(y.data(), x.data(), alpha, x.numel());
-    }
-
-    @Override
-    public void eluBackward(Tensor dx, Tensor dy, Tensor x, float alpha) {
-        ActivationKernels.eluBackward(dx.data(), dy.data(), x.data(), alpha, x.numel());
-    }
-
-    @Override
     public void maxoutForward(Tensor y, Indices piece, Tensor x, int outer, int channels, int k, int inner) {
         ActivationKernels.maxoutForward(y.data(), piece.array(), x.data(), outer, channels, k, inner);
     }
@@ -169,33 +152,17 @@ public final class CpuBackend implements Backend {
         ActivationKernels.maxoutBackward(dx.data(), dy.data(), piece.array(), outer, channels, k, inner);
     }
 
-    @Override
-    public void geluForward(Tensor y, Tensor x) {
-        ActivationKernels.geluForward(y.data(), x.data(), x.numel());
-    }
-
-    @Override
-    public void geluBackward(Tensor dx, Tensor dy, Tensor x) {
-        ActivationKernels.geluBackward(dx.data(), dy.data(), x.data(), x.numel());
-    }
-
-    @Override
-    public void siluForward(Tensor y, Tensor x) {
-        ActivationKernels.siluForward(y.data(), x.data(), x.numel());
-    }
-
-    @Override
-    public void siluBackward(Tensor dx, Tensor dy, Tensor x) {
-        ActivationKernels.siluBackward(dx.data(), dy.data(), x.data(), x.numel());
-    }
-
     // ---- fully connected, softmax, cross entropy ----------------------------------------------
 
-    /** Aᵀ scratch of linearForward, kept per thread and grown as needed (one allocation, not one per call). */
+    /** Aᵀ scratch of the reference linearForward, kept per thread and grown as needed (one allocation, not one per call). */
     private static final ThreadLocal<float[]> TRANSPOSED = ThreadLocal.withInitial(() -> new float[0]);
 
     @Override
     public void linearForward(Tensor y, Tensor x, Tensor a, Tensor bias, int batch, int in, int out) {
+        if (fast()) {
+            VecLinear.forward(y.data(), x.data(), a.data(), host(bias), batch, in, out);
+            return;
+        }
         float[] aT = TRANSPOSED.get();
         if (aT.length < in * out) {
             aT = new float[in * out];
@@ -207,17 +174,29 @@ public final class CpuBackend implements Backend {
     @Override
     public void linearBackward(Tensor dx, Tensor da, Tensor dbias, Tensor dy, Tensor x, Tensor a, int batch, int in,
                                int out) {
-        LinearKernels.linearBackward(dx.data(), da.data(), host(dbias), dy.data(), x.data(), a.data(), batch, in, out);
+        if (fast()) {
+            VecLinear.backward(dx.data(), da.data(), host(dbias), dy.data(), x.data(), a.data(), batch, in, out);
+        } else {
+            LinearKernels.linearBackward(dx.data(), da.data(), host(dbias), dy.data(), x.data(), a.data(), batch, in, out);
+        }
     }
 
     @Override
     public void softmaxForward(Tensor y, Tensor x, int outer, int n, int inner) {
-        SoftmaxKernels.softmaxForward(y.data(), x.data(), outer, n, inner);
+        if (fast() && VecSoftmax.accepts(inner)) {
+            VecSoftmax.forward(y.data(), x.data(), outer, n, inner);
+        } else {
+            SoftmaxKernels.softmaxForward(y.data(), x.data(), outer, n, inner);
+        }
     }
 
     @Override
     public void softmaxBackward(Tensor dx, Tensor dy, Tensor y, int outer, int n, int inner) {
-        SoftmaxKernels.softmaxBackward(dx.data(), dy.data(), y.data(), outer, n, inner);
+        if (fast() && VecSoftmax.accepts(inner)) {
+            VecSoftmax.backward(dx.data(), dy.data(), y.data(), outer, n, inner);
+        } else {
+            SoftmaxKernels.softmaxBackward(dx.data(), dy.data(), y.data(), outer, n, inner);
+        }
     }
 
     @Override
@@ -243,46 +222,39 @@ public final class CpuBackend implements Backend {
     // ---- pooling and dropout ------------------------------------------------------------------
 
     @Override
-    public void poolForward(Tensor y, Indices argmax, Tensor x, PoolWindows w, boolean max, boolean countIncludePad) {
-        PoolKernels.forward(y.data(), max ? argmax.array() : null, x.data(), w.planes(), w.in()[0], w.in()[1], w.in()[2],
-                table(w, 0), table(w, 1), table(w, 2), max, countIncludePad);
+    public void poolForward(Tensor y, Indices argmax, Tensor x, PoolWindows w) {
+        if (fast() && VecPool.accepts(w)) {
+            VecPool.forward(y.data(), host(argmax), x.data(), w);
+        } else {
+            PoolKernels.forward(y.data(), host(argmax), x.data(), w);
+        }
     }
 
     @Override
-    public void poolBackward(Tensor dx, Tensor dy, Indices argmax, PoolWindows w, boolean max, boolean countIncludePad) {
-        PoolKernels.backward(dx.data(), dy.data(), max ? argmax.array() : null, w.planes(), w.in()[0], w.in()[1],
-                w.in()[2], table(w, 0), table(w, 1), table(w, 2), max, countIncludePad);
-    }
-
-    private static int[] table(PoolWindows w, int d) {
-        return PoolKernels.windows(w.in()[d], w.out()[d], w.kernel()[d], w.stride()[d], w.padding()[d]);
+    public void poolBackward(Tensor dx, Tensor dy, Indices argmax, PoolWindows w) {
+        if (fast() && VecPool.acceptsBackward(w)) {
+            VecPool.backward(dx.data(), dy.data(), w);
+        } else {
+            PoolKernels.backward(dx.data(), dy.data(), host(argmax), w);
+        }
     }
 
     @Override
     public void dropoutMask(Tensor mask, long stream, double keep) {
-        float[] m = mask.data();
-        if (Simd.dropoutMask(m, stream, keep)) { // the same mask, in vectors
-            return;
+        if (fast()) {
+            VecDropout.mask(mask.data(), stream, keep, mask.numel());
+        } else {
+            DropoutKernels.mask(mask.data(), stream, keep, mask.numel());
         }
-        Parallel.forRange((m.length + 16383) / 16384, 4L * 16384, c -> {
-            for (int i = c * 16384, end = Math.min(m.length, i + 16384); i < end; i++) {
-                m[i] = layerlab.tensor.Rng.uniform(stream, i) <= keep ? 1f : 0f;
-            }
-        });
     }
 
     @Override
     public void dropoutApply(Tensor y, Tensor x, long stream, double keep, float scale) {
-        float[] out = y.data();
-        float[] in = x.data();
-        if (Simd.dropoutApply(out, in, stream, keep, scale)) { // the same draw, in vectors
-            return;
+        if (fast()) {
+            VecDropout.apply(y.data(), x.data(), stream, keep, scale, x.numel());
+        } else {
+            DropoutKernels.apply(y.data(), x.data(), stream, keep, scale, x.numel());
         }
-        Parallel.forRange((in.length + 16383) / 16384, 4L * 16384, c -> {
-            for (int i = c * 16384, end = Math.min(in.length, i + 16384); i < end; i++) {
-                out[i] = layerlab.tensor.Rng.uniform(stream, i) <= keep ? in[i] * scale : 0f;
-            }
-        });
     }
 
     @Override
@@ -304,7 +276,11 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void batchNormStats(Tensor mean, Tensor var, Tensor x, int n, int c, int s) {
-        NormKernels.batchNormStats(mean.data(), var.data(), x.data(), n, c, s);
+        if (fast()) {
+            VecNorm.batchNormStats(mean.data(), var.data(), x.data(), n, c, s);
+        } else {
+            NormKernels.batchNormStats(mean.data(), var.data(), x.data(), n, c, s);
+        }
     }
 
     @Override
@@ -315,14 +291,34 @@ public final class CpuBackend implements Backend {
     @Override
     public void batchNormForward(Tensor y, Tensor x, Tensor mean, Tensor rstd, Tensor gamma, Tensor beta,
                                  int n, int c, int s) {
-        NormKernels.batchNormForward(y.data(), x.data(), mean.data(), rstd.data(), gamma.data(), beta.data(), n, c, s);
+        if (fast()) {
+            VecNorm.batchNormForward(y.data(), x.data(), mean.data(), rstd.data(), gamma.data(), beta.data(), n, c, s);
+        } else {
+            NormKernels.batchNormForward(y.data(), x.data(), mean.data(), rstd.data(), gamma.data(), beta.data(), n, c, s);
+        }
     }
 
     @Override
     public void batchNormBackward(Tensor dx, Tensor dgamma, Tensor dbeta, Tensor dy, Tensor x, Tensor mean,
                                   Tensor rstd, Tensor gamma, int n, int c, int s, boolean batchStatistics) {
-        NormKernels.batchNormBackward(dx.data(), dgamma.data(), dbeta.data(), dy.data(), x.data(), mean.data(),
-                rstd.data(), gamma.data(), n, c, s, batchStatistics);
+        if (fast()) {
+            VecNorm.batchNormBackward(dx.data(), dgamma.data(), dbeta.data(), dy.data(), x.data(), mean.data(),
+                    rstd.data(), gamma.data(), n, c, s, batchStatistics);
+        } else {
+            NormKernels.batchNormBackward(dx.data(), dgamma.data(), dbeta.data(), dy.data(), x.data(), mean.data(),
+                    rstd.data(), gamma.data(), n, c, s, batchStatistics);
+        }
+    }
+
+    @Override
+    public void batchNormReluForward(Tensor y, Tensor x, Tensor mean, Tensor rstd, Tensor gamma, Tensor beta,
+                                     int n, int c, int s) {
+        if (fast()) {
+            VecNorm.batchNormReluForward(y.data(), x.data(), mean.data(), rstd.data(), gamma.data(), beta.data(), n, c, s);
+        } else {
+            FusedKernels.batchNormReluForward(y.data(), x.data(), mean.data(), rstd.data(), gamma.data(), beta.data(),
+                    n, c, s);
+        }
     }
 
     @Override
@@ -334,18 +330,28 @@ public final class CpuBackend implements Backend {
     @Override
     public void groupNormForward(Tensor y, Tensor mean, Tensor var, Tensor rstd, Tensor x, Tensor gamma, Tensor beta,
                                  int n, int g, int d, int span, float eps) {
-        NormKernels.groupNormForward(y.data(), mean.data(), var.data(), rstd.data(), x.data(), host(gamma), host(beta),
-                n, g, d, span, eps);
+        if (fast()) {
+            VecNorm.groupNormForward(y.data(), mean.data(), var.data(), rstd.data(), x.data(), host(gamma), host(beta),
+                    n, g, d, span, eps);
+        } else {
+            NormKernels.groupNormForward(y.data(), mean.data(), var.data(), rstd.data(), x.data(), host(gamma),
+                    host(beta), n, g, d, span, eps);
+        }
     }
 
     @Override
     public void groupNormBackward(Tensor dx, Tensor dgamma, Tensor dbeta, Tensor dy, Tensor x, Tensor mean,
                                   Tensor rstd, Tensor gamma, int n, int g, int d, int span) {
-        NormKernels.groupNormBackward(dx.data(), host(dgamma), host(dbeta), dy.data(), x.data(), mean.data(),
-                rstd.data(), host(gamma), n, g, d, span);
+        if (fast()) {
+            VecNorm.groupNormBackward(dx.data(), host(dgamma), host(dbeta), dy.data(), x.data(), mean.data(),
+                    rstd.data(), host(gamma), n, g, d, span);
+        } else {
+            NormKernels.groupNormBackward(dx.data(), host(dgamma), host(dbeta), dy.data(), x.data(), mean.data(),
+                    rstd.data(), host(gamma), n, g, d, span);
+        }
     }
 
-    // ---- optimizer steps ---------------------------------------------------------------------
+    // ---- optimizer steps, convolution ---------------------------------------------------------
 
     @Override
     public void sgdStep(Tensor p, Tensor dp, Tensor v, float lr, float momentum, float weightDecay) {
@@ -359,23 +365,30 @@ public final class CpuBackend implements Backend {
                 weightDecay, p.numel());
     }
 
-    // ---- convolution --------------------------------------------------------------------------
-
     @Override
-    public void conv2dForward(Tensor y, Tensor x, Tensor w, Tensor bias,
-                              int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow) {
-        ConvKernels.conv2dForward(y.data(), x.data(), w.data(), host(bias), n, c, h, wd, o, k, stride, pad, oh, ow);
+    public void conv2dForward(Tensor y, Tensor x, Tensor w, Tensor bias, ConvShape s) {
+        if (fast()) {
+            VecConv.forward(y.data(), x.data(), w.data(), host(bias), s);
+        } else {
+            ConvKernels.conv2dForward(y.data(), x.data(), w.data(), host(bias), s);
+        }
     }
 
     @Override
-    public void conv2dBackward(Tensor dx, Tensor dw, Tensor dbias, Tensor dy, Tensor x, Tensor w,
-                               int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow) {
-        ConvKernels.conv2dBackward(host(dx), dw.data(), host(dbias), dy.data(), x.data(), w.data(),
-                n, c, h, wd, o, k, stride, pad, oh, ow);
+    public void conv2dBackward(Tensor dx, Tensor dw, Tensor dbias, Tensor dy, Tensor x, Tensor w, ConvShape s) {
+        if (fast()) {
+            VecConv.backward(host(dx), dw.data(), host(dbias), dy.data(), x.data(), w.data(), s);
+        } else {
+            ConvKernels.conv2dBackward(host(dx), dw.data(), host(dbias), dy.data(), x.data(), w.data(), s);
+        }
     }
 
-    /** The host array of an optional tensor (bias, γ, β may be absent). */
+    /** The host array of an optional tensor or indices (bias, γ, β, argmax may be absent). */
     private static float[] host(Tensor t) {
         return t == null ? null : t.data();
+    }
+
+    private static int[] host(Indices idx) {
+        return idx == null ? null : idx.array();
     }
 }

@@ -13,9 +13,6 @@ public final class FusedKernels {
      */
     public static void batchNormReluForward(float[] y, float[] x, float[] mean, float[] rstd,
                                             float[] gamma, float[] beta, int n, int c, int s) {
-        if (Simd.batchNormReluForward(y, x, mean, rstd, gamma, beta, n, c, s)) {
-            return;
-        }
         Parallel.forRange(n * c, s, nc -> {
             int ch = nc % c;
             int off = nc * s;
@@ -24,7 +21,7 @@ public final class FusedKernels {
             float shift = beta[ch];
             for (int i = 0; i < s; i++) {
                 float v = (x[off + i] - m) * scale + shift;
-                y[off + i] = v > 0f ? v : 0f;
+                y[off + i] = v <= 0f ? 0f : v; // NaN stays NaN, as in reluForward
             }
         });
     }

@@ -31,9 +31,6 @@ public final class LinearKernels {
      * the product runs in i-k-j order over contiguous rows (costs in·out, small beside batch·in·out).
      */
     public static void linearForward(float[] y, float[] aT, float[] x, float[] a, float[] bias, int batch, int in, int out) {
-        if (Simd.linearForward(y, x, a, bias, batch, in, out)) {
-            return;
-        }
         transpose(aT, a, out, in);
         for (int i = 0; i < batch; i++) {
             for (int j = 0; j < out; j++) {
@@ -49,9 +46,6 @@ public final class LinearKernels {
      */
     public static void linearBackward(float[] dx, float[] da, float[] dbias, float[] dy, float[] x, float[] a,
                                       int batch, int in, int out) {
-        if (Simd.linearBackward(dx, da, dbias, dy, x, a, batch, in, out)) {
-            return;
-        }
         for (int i = 0; i < batch * in; i++) {
             dx[i] = 0f;
         }
@@ -87,18 +81,12 @@ public final class LinearKernels {
 
     /** c (m,n) += a (m,k) · b (k,n), in parallel over groups of rows of c. */
     public static void matmulNN(float[] c, float[] a, float[] b, int m, int n, int k) {
-        if (Simd.matmulNN(c, a, b, m, n, k)) {
-            return;
-        }
         int tasks = (m + ROWS - 1) / ROWS;
         Parallel.forRange(tasks, 2L * ROWS * n * k, t -> gemmRows(c, 0, a, 0, false, b, 0, m, n, k, t * ROWS, Math.min(m, t * ROWS + ROWS)));
     }
 
     /** c (m,n) += aᵀ · b with a: (k,m), b: (k,n), in parallel over groups of rows of c (a read down a column). */
     public static void matmulTN(float[] c, float[] a, float[] b, int m, int n, int k) {
-        if (Simd.matmulTN(c, a, b, m, n, k)) {
-            return;
-        }
         int tasks = (m + ROWS - 1) / ROWS;
         Parallel.forRange(tasks, 2L * ROWS * n * k, t -> gemmRows(c, 0, a, 0, true, b, 0, m, n, k, t * ROWS, Math.min(m, t * ROWS + ROWS)));
     }

@@ -21,9 +21,6 @@ public final class NormKernels {
 
     /** mean[c] and biased var[c] = 1/(N·S) Σ (x − mean)² over the batch and the spatial positions. */
     public static void batchNormStats(float[] mean, float[] var, float[] x, int n, int c, int s) {
-        if (Simd.batchNormStats(mean, var, x, n, c, s)) {
-            return;
-        }
         double count = (double) n * s;
         Parallel.forRange(c, 2L * n * s, ch -> {
             double sum = 0;
@@ -57,9 +54,6 @@ public final class NormKernels {
     /** y = γ[c]·(x − mean[c])·rstd[c] + β[c]; mean and rstd are the batch's (training) or the running ones (eval). */
     public static void batchNormForward(float[] y, float[] x, float[] mean, float[] rstd,
                                         float[] gamma, float[] beta, int n, int c, int s) {
-        if (Simd.batchNormForward(y, x, mean, rstd, gamma, beta, n, c, s)) {
-            return;
-        }
         Parallel.forRange(n * c, s, nc -> {
             int ch = nc % c;
             int off = nc * s;
@@ -80,9 +74,6 @@ public final class NormKernels {
     public static void batchNormBackward(float[] dx, float[] dgamma, float[] dbeta, float[] dy, float[] x,
                                          float[] mean, float[] rstd, float[] gamma,
                                          int n, int c, int s, boolean batchStatistics) {
-        if (Simd.batchNormBackward(dx, dgamma, dbeta, dy, x, mean, rstd, gamma, n, c, s, batchStatistics)) {
-            return;
-        }
         double count = (double) n * s;
         Parallel.forRange(c, 3L * n * s, ch -> {
             float mu = mean[ch];
@@ -106,7 +97,8 @@ public final class NormKernels {
                 int off = (b * c + ch) * s;
                 for (int i = 0; i < s; i++) {
                     float xhat = (x[off + i] - mu) * r;
-                    dx[off + i] = k * (dy[off + i] - meanDy - xhat * meanDyXhat);
+                    // with running statistics dx = k·dy: x must not enter (xhat·0 would be NaN for x = NaN)
+                    dx[off + i] = batchStatistics ? k * (dy[off + i] - meanDy - xhat * meanDyXhat) : k * dy[off + i];
                 }
             }
         });
@@ -130,9 +122,6 @@ public final class NormKernels {
     /** Statistics per (sample, group), then y = γ·(x − mean)·rstd + β, γ and β indexed by element / span. */
     public static void groupNormForward(float[] y, float[] mean, float[] var, float[] rstd, float[] x,
                                         float[] gamma, float[] beta, int n, int g, int d, int span, float eps) {
-        if (Simd.groupNormForward(y, mean, var, rstd, x, gamma, beta, n, g, d, span, eps)) {
-            return;
-        }
         Parallel.forRange(n * g, 3L * d, ng -> {
             int off = ng * d;
             double sum = 0;
@@ -171,9 +160,6 @@ public final class NormKernels {
     public static void groupNormBackward(float[] dx, float[] dgamma, float[] dbeta, float[] dy, float[] x,
                                          float[] mean, float[] rstd, float[] gamma,
                                          int n, int g, int d, int span) {
-        if (Simd.groupNormBackward(dx, dgamma, dbeta, dy, x, mean, rstd, gamma, n, g, d, span)) {
-            return;
-        }
         Parallel.forRange(n * g, 4L * d, ng -> {
             int off = ng * d;
             int first = (ng % g) * d;

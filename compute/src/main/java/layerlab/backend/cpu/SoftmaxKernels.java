@@ -21,9 +21,6 @@ public final class SoftmaxKernels {
 
     /** y = softmax(x) along the axis. */
     public static void softmaxForward(float[] y, float[] x, int outer, int n, int inner) {
-        if (Simd.softmaxForward(y, x, outer, n, inner)) {
-            return;
-        }
         Parallel.forRange((outer + SLABS - 1) / SLABS, 25L * SLABS * n * inner, t -> {
             float[] max = new float[inner];
             float[] sum = new float[inner];
@@ -54,9 +51,6 @@ public final class SoftmaxKernels {
 
     /** dx = y·(dy − Σ_k dy_k·y_k), from forward's output y. */
     public static void softmaxBackward(float[] dx, float[] dy, float[] y, int outer, int n, int inner) {
-        if (Simd.softmaxBackward(dx, dy, y, outer, n, inner)) {
-            return;
-        }
         Parallel.forRange((outer + SLABS - 1) / SLABS, 5L * SLABS * n * inner, t -> {
             float[] dot = new float[inner];
             for (int o = t * SLABS, oEnd = Math.min(outer, o + SLABS); o < oEnd; o++) {

@@ -2,10 +2,11 @@ package layerlab.backend.opencl;
 
 import static layerlab.backend.opencl.ClLaunch.defs;
 
+import layerlab.backend.ConvShape;
 import layerlab.tensor.Tensor;
 
 /**
- * conv.cl + gemm.cl: Conv2d by im2col and the tiled GEMM (batched over the images), with the
+ * conv.cl + linear.cl: Conv2d by im2col and the tiled GEMM (batched over the images), with the
  * direct kernel kept as the slow twin ({@link Algorithm#DIRECT}, forward only).
  */
 final class ClConv {
@@ -24,22 +25,22 @@ final class ClConv {
         this.backend = backend;
     }
 
-    private String defines(int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow) {
-        return defs("NB", n, "C", c, "H", h, "W", wd, "O", o, "KS", k, "STRIDE", stride, "PAD", pad,
-                "OH", oh, "OW", ow, "WG", cl.wg());
+    /** The shape as defines (conv.cl's NB, C, H, W, O, KS, STRIDE, PAD, OH, OW). */
+    static String defines(ConvShape s, int wg) {
+        return defs("NB", s.n(), "C", s.c(), "H", s.h(), "W", s.w(), "O", s.o(), "KS", s.k(), "STRIDE", s.stride(),
+                "PAD", s.pad(), "OH", s.oh(), "OW", s.ow(), "WG", wg);
     }
 
     /** y[b] (O, P) = w (O, C·k·k) · col[b] (C·k·k, P) + bias, P = OH·OW. */
-    void forward(Tensor y, Tensor x, Tensor w, Tensor bias,
-                 int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow) {
-        String d = defines(n, c, h, wd, o, k, stride, pad, oh, ow);
+    void forward(Tensor y, Tensor x, Tensor w, Tensor bias, ConvShape s) {
+        String d = defines(s, cl.wg());
         if (algorithm == Algorithm.DIRECT) {
             cl.run1(F, d, "conv2d_direct", y.numel(), cl.buf(y), cl.buf(x), cl.buf(w), cl.bufOr(bias, w),
                     bias == null ? 0 : 1);
             return;
         }
-        int ckk = c * k * k;
-        int p = oh * ow;
+        int n = s.n(), o = s.o(), ckk = s.ckk();
+        int p = s.oh() * s.ow();
         Tensor col = backend.empty(n, ckk, p);
         cl.run1(F, d, "im2col", col.numel(), cl.buf(col), cl.buf(x));
         gemm.gemm(new ClLinear.Gemm(o, p, ckk, false, false, false, false, bias != null, n, 0, (long) ckk * p,
@@ -47,11 +48,10 @@ final class ClConv {
     }
 
     /** dbias += Σ dy; dw += Σ_b dy[b]·col[b]ᵀ; dcol[b] = wᵀ·dy[b]; dx = col2im(dcol) (overwritten). */
-    void backward(Tensor dx, Tensor dw, Tensor dbias, Tensor dy, Tensor x, Tensor w,
-                  int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow) {
-        String d = defines(n, c, h, wd, o, k, stride, pad, oh, ow);
-        int ckk = c * k * k;
-        int p = oh * ow;
+    void backward(Tensor dx, Tensor dw, Tensor dbias, Tensor dy, Tensor x, Tensor w, ConvShape s) {
+        String d = defines(s, cl.wg());
+        int n = s.n(), o = s.o(), ckk = s.ckk();
+        int p = s.oh() * s.ow();
         if (dbias != null) {
             cl.runGroups(F, d, "channel_sum_accumulate", o, cl.buf(dbias), cl.buf(dy));
         }

@@ -4,10 +4,10 @@ import static layerlab.backend.opencl.ClLaunch.defs;
 
 import layerlab.tensor.Tensor;
 
-/** gemm.cl: the tiled GEMM behind Linear (and Conv2d), and Linear's bias gradient. */
+/** linear.cl: the tiled GEMM behind Linear (and Conv2d), and Linear's bias gradient. */
 final class ClLinear {
-    private static final String F = "gemm";
-    private static final int TS = 64; // the tile of C per work-group (gemm.cl)
+    private static final String F = "linear";
+    private static final int TS = 64; // the tile of C per work-group (linear.cl)
     private static final int LX = 16; // work items per tile side
     private final ClLaunch cl;
 

@@ -3,6 +3,7 @@ package layerlab.backend.opencl;
 import static layerlab.backend.opencl.ClLaunch.defs;
 
 import layerlab.backend.Indices;
+import layerlab.backend.PoolMode;
 import layerlab.backend.PoolWindows;
 import layerlab.tensor.Tensor;
 
@@ -15,22 +16,24 @@ final class ClPool {
         this.cl = cl;
     }
 
-    private static String defines(PoolWindows w, boolean max, boolean countIncludePad) {
-        return defs("PLANES", w.planes(), "IT", w.in()[0], "IH", w.in()[1], "IW", w.in()[2],
-                "OT", w.out()[0], "OH", w.out()[1], "OW", w.out()[2],
-                "KT", w.kernel()[0], "KH", w.kernel()[1], "KW", w.kernel()[2],
-                "ST", w.stride()[0], "SH", w.stride()[1], "SW", w.stride()[2],
-                "PT", w.padding()[0], "PH", w.padding()[1], "PW", w.padding()[2],
-                "MAX", max, "COUNT_INCLUDE_PAD", countIncludePad);
+    /** The geometry as defines: per axis T, H, W its input and output size, kernel, stride, padding. */
+    static String defines(PoolWindows w) {
+        PoolWindows.Axis t = w.t(), h = w.h(), x = w.w();
+        return defs("PLANES", w.planes(), "IT", t.in(), "IH", h.in(), "IW", x.in(),
+                "OT", t.out(), "OH", h.out(), "OW", x.out(),
+                "KT", t.kernel(), "KH", h.kernel(), "KW", x.kernel(),
+                "ST", t.stride(), "SH", h.stride(), "SW", x.stride(),
+                "PT", t.padding(), "PH", h.padding(), "PW", x.padding(),
+                "MAX", w.mode() == PoolMode.MAX, "COUNT_INCLUDE_PAD", w.mode() == PoolMode.AVG_INCLUDE_PAD);
     }
 
-    void forward(Tensor y, Indices argmax, Tensor x, PoolWindows w, boolean max, boolean countIncludePad) {
-        cl.run1(F, defines(w, max, countIncludePad), "pool_forward", y.numel(),
-                cl.buf(y), max ? cl.buf(argmax) : cl.buf(y), cl.buf(x));
+    void forward(Tensor y, Indices argmax, Tensor x, PoolWindows w) {
+        boolean max = w.mode() == PoolMode.MAX;
+        cl.run1(F, defines(w), "pool_forward", y.numel(), cl.buf(y), max ? cl.buf(argmax) : cl.buf(y), cl.buf(x));
     }
 
-    void backward(Tensor dx, Tensor dy, Indices argmax, PoolWindows w, boolean max, boolean countIncludePad) {
-        cl.run1(F, defines(w, max, countIncludePad), "pool_backward", dx.numel(),
-                cl.buf(dx), cl.buf(dy), max ? cl.buf(argmax) : cl.buf(dy));
+    void backward(Tensor dx, Tensor dy, Indices argmax, PoolWindows w) {
+        boolean max = w.mode() == PoolMode.MAX;
+        cl.run1(F, defines(w), "pool_backward", dx.numel(), cl.buf(dx), cl.buf(dy), max ? cl.buf(argmax) : cl.buf(dy));
     }
 }

@@ -3,20 +3,22 @@ package layerlab.backend.opencl;
 import java.util.List;
 import java.util.Optional;
 import layerlab.backend.Backend;
+import layerlab.backend.ConvShape;
 import layerlab.backend.DeviceInfo;
 import layerlab.backend.Indices;
+import layerlab.backend.Pointwise;
 import layerlab.backend.PoolWindows;
 import layerlab.tensor.Device;
 import layerlab.tensor.Shapes;
-import layerlab.tensor.Rng;
 import layerlab.tensor.Tensor;
 import org.jocl.CL;
 
 /**
  * The OpenCL backend: every kernel is OpenCL C ({@code resources/layerlab/backend/opencl/*.cl},
- * one file per kernel family), specialized on shapes with {@code -D} defines and compiled by the
- * driver on first use, then cached per (family, defines, device). Tensors stay on the device
- * between layers; only {@code to(Device.CPU)} reads them back.
+ * one file per kernel family, launched by the Cl* class of the same stem: ClPool runs pool.cl),
+ * specialized on shapes with {@code -D} defines and compiled by the driver on first use, then
+ * cached per (family, defines, device). Tensors stay on the device between layers; only
+ * {@code to(Device.CPU)} reads them back.
  *
  * <p>The platform is the first one (preferring a GPU device) whose name contains the system
  * property {@code layerlab.opencl.platform} or the environment variable
@@ -27,7 +29,9 @@ public final class OpenClBackend implements Backend {
     private ClRuntime runtime;   // guarded by this; null until first use or after release()
     private String reason;       // guarded by this; why OpenCL cannot run here, once known
     private final ClLaunch cl = new ClLaunch(this);
-    private final ClActivations act = new ClActivations(cl);
+    private final ClActivation act = new ClActivation(cl);
+    private final ClDropout dropout = new ClDropout(cl);
+    private final ClOptim optim = new ClOptim(cl);
     private final ClLinear linear = new ClLinear(cl);
     private final ClSoftmax softmax = new ClSoftmax(cl);
     private final ClPool pool = new ClPool(cl);
@@ -187,43 +191,13 @@ public final class OpenClBackend implements Backend {
     // ---- activations ------------------------------------------------------------------------
 
     @Override
-    public void reluForward(Tensor y, Tensor x) {
-        act.elementwise("relu_forward", y, x);
+    public void activationForward(Pointwise f, Tensor y, Tensor x, float alpha) {
+        act.forward(f, y, x, alpha);
     }
 
     @Override
-    public void reluBackward(Tensor dx, Tensor dy, Tensor x) {
-        act.elementwise("relu_backward", dx, dy, x);
-    }
-
-    @Override
-    public void sigmoidForward(Tensor y, Tensor x) {
-        act.elementwise("sigmoid_forward", y, x);
-    }
-
-    @Override
-    public void sigmoidBackward(Tensor dx, Tensor dy, Tensor y) {
-        act.elementwise("sigmoid_backward", dx, dy, y);
-    }
-
-    @Override
-    public void tanhForward(Tensor y, Tensor x) {
-        act.elementwise("tanh_forward", y, x);
-    }
-
-    @Override
-    public void tanhBackward(Tensor dx, Tensor dy, Tensor y) {
-        act.elementwise("tanh_backward", dx, dy, y);
-    }
-
-    @Override
-    public void leakyReluForward(Tensor y, Tensor x, float alpha) {
-        act.elementwise("leaky_relu_forward", y, x, alpha);
-    }
-
-    @Override
-    public void leakyReluBackward(Tensor dx, Tensor dy, Tensor x, float alpha) {
-        act.elementwise("leaky_relu_backward", dx, dy, x, alpha);
+    public void activationBackward(Pointwise f, Tensor dx, Tensor dy, Tensor kept, float alpha) {
+        act.backward(f, dx, dy, kept, alpha);
     }
 
     @Override
@@ -238,16 +212,6 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void eluForward(Tensor y, Tensor x, float alpha) {
-        act.elementwise("elu_forward", y, x, alpha);
-    }
-
-    @Override
-    public void eluBackward(Tensor dx, Tensor dy, Tensor x, float alpha) {
-        act.elementwise("elu_backward", dx, dy, x, alpha);
-    }
-
-    @Override
     public void maxoutForward(Tensor y, Indices piece, Tensor x, int outer, int channels, int k, int inner) {
         act.maxoutForward(y, piece, x, outer, channels, k, inner);
     }
@@ -255,26 +219,6 @@ public final class OpenClBackend implements Backend {
     @Override
     public void maxoutBackward(Tensor dx, Tensor dy, Indices piece, int outer, int channels, int k, int inner) {
         act.maxoutBackward(dx, dy, piece, outer, channels, k, inner);
-    }
-
-    @Override
-    public void geluForward(Tensor y, Tensor x) {
-        act.elementwise("gelu_forward", y, x);
-    }
-
-    @Override
-    public void geluBackward(Tensor dx, Tensor dy, Tensor x) {
-        act.elementwise("gelu_backward", dx, dy, x);
-    }
-
-    @Override
-    public void siluForward(Tensor y, Tensor x) {
-        act.elementwise("silu_forward", y, x);
-    }
-
-    @Override
-    public void siluBackward(Tensor dx, Tensor dy, Tensor x) {
-        act.elementwise("silu_backward", dx, dy, x);
     }
 
     // ---- fully connected, softmax, cross entropy ----------------------------------------------
@@ -323,40 +267,38 @@ public final class OpenClBackend implements Backend {
     // ---- pooling and dropout ------------------------------------------------------------------
 
     @Override
-    public void poolForward(Tensor y, Indices argmax, Tensor x, PoolWindows w, boolean max, boolean countIncludePad) {
-        pool.forward(y, argmax, x, w, max, countIncludePad);
+    public void poolForward(Tensor y, Indices argmax, Tensor x, PoolWindows w) {
+        pool.forward(y, argmax, x, w);
     }
 
     @Override
-    public void poolBackward(Tensor dx, Tensor dy, Indices argmax, PoolWindows w, boolean max, boolean countIncludePad) {
-        pool.backward(dx, dy, argmax, w, max, countIncludePad);
+    public void poolBackward(Tensor dx, Tensor dy, Indices argmax, PoolWindows w) {
+        pool.backward(dx, dy, argmax, w);
     }
 
     @Override
     public void dropoutMask(Tensor mask, long stream, double keep) {
-        long threshold = Rng.keepThreshold(keep); // u <= keep iff k + 1 <= threshold for the top 24 bits k
-        cl.run1("dropout", "-DN=" + mask.numel(), "dropout_mask", mask.numel(), cl.buf(mask), stream, threshold);
+        dropout.mask(mask, stream, keep);
     }
 
     @Override
     public void dropoutApply(Tensor y, Tensor x, long stream, double keep, float scale) {
-        long threshold = Rng.keepThreshold(keep);
-        cl.run1("dropout", "-DN=" + x.numel(), "dropout_draw_apply", x.numel(), cl.buf(y), cl.buf(x), stream, threshold, scale);
+        dropout.apply(y, x, stream, keep, scale);
     }
 
     @Override
     public void dropoutForward(Tensor y, Tensor x, Tensor mask, float scale) {
-        cl.run1("dropout", "-DN=" + x.numel(), "dropout_apply", x.numel(), cl.buf(y), cl.buf(x), cl.buf(mask), scale);
+        dropout.forward(y, x, mask, scale);
     }
 
     @Override
     public void dropoutBackward(Tensor dx, Tensor dy, Tensor mask, float scale) {
-        dropoutForward(dx, dy, mask, scale);
+        dropout.forward(dx, dy, mask, scale);
     }
 
     @Override
     public void scale(Tensor y, Tensor x, float scale) {
-        cl.run1("dropout", "-DN=" + x.numel(), "scale", x.numel(), cl.buf(y), cl.buf(x), scale);
+        dropout.scale(y, x, scale);
     }
 
     // ---- normalization ------------------------------------------------------------------------
@@ -405,41 +347,25 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void sgdStep(Tensor p, Tensor dp, Tensor v, float lr, float momentum, float weightDecay) {
-        cl.run1("optim", "-DN=" + p.numel(), "sgd_step", p.numel(), cl.buf(p), cl.buf(dp), cl.buf(v), lr, momentum,
-                weightDecay);
+        optim.sgdStep(p, dp, v, lr, momentum, weightDecay);
     }
 
     @Override
     public void adamStep(Tensor p, Tensor dp, Tensor m, Tensor v, double beta1, double beta2, double stepSize,
                          double sqrtCorrection2, double eps, double weightDecay) {
-        boolean fp64 = rt().fp64;
-        Object[] real = {beta1, beta2, stepSize, sqrtCorrection2, eps, weightDecay};
-        if (!fp64) {
-            for (int i = 0; i < real.length; i++) {
-                real[i] = (float) (double) (Double) real[i];
-            }
-        }
-        Object[] args = new Object[4 + real.length];
-        args[0] = cl.buf(p);
-        args[1] = cl.buf(dp);
-        args[2] = cl.buf(m);
-        args[3] = cl.buf(v);
-        System.arraycopy(real, 0, args, 4, real.length);
-        cl.run1("optim", "-DN=" + p.numel() + " -DREAL_IS_DOUBLE=" + (fp64 ? 1 : 0), "adam_step", p.numel(), args);
+        optim.adamStep(p, dp, m, v, beta1, beta2, stepSize, sqrtCorrection2, eps, weightDecay);
     }
 
     // ---- convolution --------------------------------------------------------------------------
 
     @Override
-    public void conv2dForward(Tensor y, Tensor x, Tensor w, Tensor bias,
-                              int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow) {
-        conv.forward(y, x, w, bias, n, c, h, wd, o, k, stride, pad, oh, ow);
+    public void conv2dForward(Tensor y, Tensor x, Tensor w, Tensor bias, ConvShape s) {
+        conv.forward(y, x, w, bias, s);
     }
 
     @Override
-    public void conv2dBackward(Tensor dx, Tensor dw, Tensor dbias, Tensor dy, Tensor x, Tensor w,
-                               int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow) {
-        conv.backward(dx, dw, dbias, dy, x, w, n, c, h, wd, o, k, stride, pad, oh, ow);
+    public void conv2dBackward(Tensor dx, Tensor dw, Tensor dbias, Tensor dy, Tensor x, Tensor w, ConvShape s) {
+        conv.backward(dx, dw, dbias, dy, x, w, s);
     }
 
     /** Tests: how many chunks per channel the batch-norm statistics use (0: chosen for the device). */

@@ -2,15 +2,16 @@
 // layerlab.backend.cpu.ActivationKernels. -D N: number of elements; for PReLU and Maxout also
 // -D CHANNELS, -D INNER (x seen as (outer, CHANNELS, INNER)) and -D K (Maxout's pieces).
 
-// ReLU: y = max(0, x); dx = dy where x > 0 (0 at the kink, as on the CPU)
+// ReLU: y = max(0, x); dx = dy where x > 0 (0 at the kink, as on the CPU). The tests are x <= 0,
+// so that NaN is not ≤ 0 and passes through, forward and backward, as in libtorch.
 __kernel void relu_forward(__global float* y, __global const float* x) {
     int i = get_global_id(0);
-    if (i < N) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+    if (i < N) y[i] = x[i] <= 0.0f ? 0.0f : x[i];
 }
 
 __kernel void relu_backward(__global float* dx, __global const float* dy, __global const float* x) {
     int i = get_global_id(0);
-    if (i < N) dx[i] = x[i] > 0.0f ? dy[i] : 0.0f;
+    if (i < N) dx[i] = x[i] <= 0.0f ? 0.0f : dy[i];
 }
 
 // σ(x) without overflow: e^x ≤ 1 on the negative side
@@ -53,7 +54,7 @@ __kernel void leaky_relu_backward(__global float* dx, __global const float* dy, 
     if (i < N) dx[i] = x[i] > 0.0f ? dy[i] : alpha * dy[i];
 }
 
-// ELU: y = x if x > 0 else α(e^x − 1); dx = dy or dy·α·e^x
+// ELU: y = x if x > 0 else α(e^x − 1); dx = dy or dy·α·e^x (NaN takes the α side: NaN, as in libtorch)
 __kernel void elu_forward(__global float* y, __global const float* x, float alpha) {
     int i = get_global_id(0);
     if (i < N) y[i] = x[i] > 0.0f ? x[i] : alpha * expm1(x[i]);
@@ -133,7 +134,8 @@ __kernel void prelu_backward_dalpha(__global float* dalpha, __global const float
 #endif
 
 #ifdef K
-// Maxout: y[o, j, s] = max over the K pieces of x[o, j·K + p, s]; the first maximum wins a tie.
+// Maxout: y[o, j, s] = max over the K pieces of x[o, j·K + p, s]; the first maximum wins a tie, a
+// NaN wins over numbers (NaN propagates, as in pooling).
 // y, piece: (outer, CHANNELS/K, INNER); N = number of elements of y
 __kernel void maxout_forward(__global float* y, __global int* piece, __global const float* x) {
     int i = get_global_id(0);
@@ -144,7 +146,7 @@ __kernel void maxout_forward(__global float* y, __global int* piece, __global co
         int arg = 0;
         for (int p = 1; p < K; p++) {
             float v = x[base + p * INNER];
-            if (v > best) { best = v; arg = p; }
+            if (v > best || isnan(v)) { best = v; arg = p; }
         }
         y[i] = best;
         piece[i] = arg;

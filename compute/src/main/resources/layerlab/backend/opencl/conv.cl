@@ -1,4 +1,4 @@
-// 2D convolution (cross-correlation) by im2col + the tiled GEMM (gemm.cl), and a direct kernel
+// 2D convolution (cross-correlation) by im2col + the tiled GEMM (linear.cl), and a direct kernel
 // kept as the slow twin. Shapes: x (NB, C, H, W); w (O, C, KS, KS); y (NB, O, OH, OW).
 // -D NB, C, H, W, O, KS, STRIDE, PAD, OH, OW.
 

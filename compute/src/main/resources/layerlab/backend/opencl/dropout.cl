@@ -14,11 +14,12 @@ __kernel void dropout_apply(__global float* y, __global const float* x, __global
     if (i < N) y[i] = x[i] * mask[i] * scale;
 }
 
-// y = x·scale where the draw keeps i, else 0: the mask drawn where it is applied (forward, and
-// again in backward with dy), never stored. The same test as dropout_mask.
+// y = x·(scale where the draw keeps i, else 0): the mask drawn where it is applied (forward, and
+// again in backward with dy), never stored. The same test as dropout_mask; multiplying by the 0
+// keeps a dropped NaN or ±∞ a NaN, as x·mask·scale does (and libtorch).
 __kernel void dropout_draw_apply(__global float* y, __global const float* x, ulong stream, ulong threshold, float scale) {
     int i = get_global_id(0);
-    if (i < N) y[i] = ((rng_bits(stream, (ulong) i) >> 40) + 1UL) <= threshold ? x[i] * scale : 0.0f;
+    if (i < N) y[i] = x[i] * (((rng_bits(stream, (ulong) i) >> 40) + 1UL) <= threshold ? scale : 0.0f);
 }
 
 // y = x·scale (test time)

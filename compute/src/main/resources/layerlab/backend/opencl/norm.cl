@@ -104,7 +104,11 @@ __kernel void batch_norm_backward_dx(__global float* dx, __global const float* d
     if (i >= (long) NB * C * S) return;
     int c = (i / S) % C;
     float r = rstd[c];
+#if BATCH_STATISTICS
     dx[i] = gamma[c] * r * (dy[i] - means[2 * c] - ((x[i] - mean[c]) * r) * means[2 * c + 1]);
+#else
+    dx[i] = gamma[c] * r * dy[i]; // fixed statistics: x does not enter (a NaN in x leaves dx finite)
+#endif
 }
 
 // run ← keep·run + (1 − keep)·batch; the variance times varScale (1 biased, M/(M−1) unbiased)

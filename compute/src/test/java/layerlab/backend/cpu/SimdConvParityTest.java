@@ -1,6 +1,8 @@
 package layerlab.backend.cpu;
 
 
+import layerlab.backend.ConvShape;
+import layerlab.backend.cpu.vec.VecConv;
 import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,11 +47,15 @@ class SimdConvParityTest {
         float[] wt = Tensor.randn(Seed.of(2), o * c * k * k).data();
         float[] dy = Tensor.randn(Seed.of(4), n * o * oh * ow).data();
         float[][] slow = run(false, x, wt, null, dy, n, c, h, w, o, k, s, p, oh, ow);
+        ConvShape cs = new ConvShape(n, c, h, w, o, k, s, p, oh, ow);
         for (boolean simd : new boolean[] {false, true}) {
-            Simd.setEnabled(simd);
             float[] dw = new float[wt.length];
             float[] db = new float[o];
-            ConvKernels.conv2dBackward(null, dw, db, dy, x, wt, n, c, h, w, o, k, s, p, oh, ow);
+            if (simd) {
+                VecConv.backward(null, dw, db, dy, x, wt, cs);
+            } else {
+                ConvKernels.conv2dBackward(null, dw, db, dy, x, wt, cs);
+            }
             SimdParity.assertClose("conv dw, parameters only, simd=" + simd, slow[2], dw, 1e-5);
             SimdParity.assertClose("conv dbias, parameters only, simd=" + simd, slow[3], db, 1e-5);
         }
@@ -57,15 +63,20 @@ class SimdConvParityTest {
 
     private static float[][] run(boolean simd, float[] x, float[] wt, float[] bias, float[] dy,
                                  int n, int c, int h, int w, int o, int k, int s, int p, int oh, int ow) {
-        Simd.setEnabled(simd);
+        ConvShape cs = new ConvShape(n, c, h, w, o, k, s, p, oh, ow);
         float[] y = new float[n * o * oh * ow];
         float[] dx = new float[x.length];
         java.util.Arrays.fill(y, Float.NaN); // outputs are overwritten: every element, whatever was there
         java.util.Arrays.fill(dx, Float.NaN);
         float[] dw = new float[wt.length];
         float[] db = new float[o];
-        ConvKernels.conv2dForward(y, x, wt, bias, n, c, h, w, o, k, s, p, oh, ow);
-        ConvKernels.conv2dBackward(dx, dw, db, dy, x, wt, n, c, h, w, o, k, s, p, oh, ow);
+        if (simd) {
+            VecConv.forward(y, x, wt, bias, cs);
+            VecConv.backward(dx, dw, db, dy, x, wt, cs);
+        } else {
+            ConvKernels.conv2dForward(y, x, wt, bias, cs);
+            ConvKernels.conv2dBackward(dx, dw, db, dy, x, wt, cs);
+        }
         return new float[][] {y, dx, dw, db};
     }
 }

@@ -3,6 +3,8 @@ package layerlab.backend.cpu;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.Consumer;
+import layerlab.backend.cpu.vec.VecGemm;
+import layerlab.backend.cpu.vec.VecLinear;
 import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,7 +12,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The Vector API GEMM against the scalar GEMM loops it replaces, on shapes that hit every edge of
+ * The Vector API GEMM (and VecLinear, which runs on it for most shapes) against the scalar GEMM
+ * loops of ConvKernels and LinearKernels, with the layouts the fast paths use, on shapes that hit every edge of
  * the blocking (partial micro-tiles, k not a multiple of the depth block, one row, one column).
  * Bound: |fast − scalar| ≤ 1e-5 · Σ_p |a_ip|·|b_pj| (both sum k products in float, in
  * different orders; the error of each is a few ulp of that sum).
@@ -24,11 +27,19 @@ class SimdGemmParityTest {
         float[] b = Tensor.randn(Seed.of(2), k * n).data();
         float[] bt = Tensor.randn(Seed.of(3), n * k).data();
         float[] at = Tensor.randn(Seed.of(4), k * m).data();
-        compare("gemmNN", m, n, k, a, b, c -> ConvKernels.gemmNN(c, 0, a, 0, b, 0, m, n, k));
-        compare("gemmNT", m, n, k, a, transpose(bt, n, k), c -> ConvKernels.gemmNT(c, 0, a, 0, bt, 0, m, n, k));
-        compare("gemmTN", m, n, k, transpose(at, k, m), b, c -> ConvKernels.gemmTN(c, 0, at, 0, b, 0, m, n, k));
-        compare("matmulNN", m, n, k, a, b, c -> LinearKernels.matmulNN(c, a, b, m, n, k));
-        compare("matmulTN", m, n, k, transpose(at, k, m), b, c -> LinearKernels.matmulTN(c, at, b, m, n, k));
+        compare("gemmNN", m, n, k, a, b, c -> VecGemm.gemm(false, false, m, n, k, a, 0, k, b, 0, n, c, 0, n, false, false),
+                c -> ConvKernels.gemmNN(c, 0, a, 0, b, 0, m, n, k));
+        compare("gemmNT", m, n, k, a, transpose(bt, n, k),
+                c -> VecGemm.gemm(false, true, m, n, k, a, 0, k, bt, 0, k, c, 0, n, false, false),
+                c -> ConvKernels.gemmNT(c, 0, a, 0, bt, 0, m, n, k));
+        compare("gemmTN", m, n, k, transpose(at, k, m), b,
+                c -> VecGemm.gemm(true, false, m, n, k, at, 0, m, b, 0, n, c, 0, n, false, false),
+                c -> ConvKernels.gemmTN(c, 0, at, 0, b, 0, m, n, k));
+        compare("matmulNN", m, n, k, a, b, c -> VecGemm.gemm(false, false, m, n, k, a, 0, k, b, 0, n, c, 0, n, true, true),
+                c -> LinearKernels.matmulNN(c, a, b, m, n, k));
+        compare("matmulTN", m, n, k, transpose(at, k, m), b,
+                c -> VecGemm.gemm(true, false, m, n, k, at, 0, m, b, 0, n, c, 0, n, true, true),
+                c -> LinearKernels.matmulTN(c, at, b, m, n, k));
     }
 
     /**
@@ -46,13 +57,9 @@ class SimdGemmParityTest {
             rowOff[p] = p * n;
         }
         compare("packedA·rows", m, n, k, a, b0, c -> {
-            if (Simd.enabled()) {
-                layerlab.backend.cpu.vec.VecGemm.PackedA pa = layerlab.backend.cpu.vec.VecGemm.packA(false, m, k, a, 0, k, true);
-                layerlab.backend.cpu.vec.VecGemm.gemm(pa, false, n, b, 0, 0, rowOff, c, 0, n, false, false);
-            } else {
-                ConvKernels.gemmNN(c, 0, a, 0, b0, 0, m, n, k);
-            }
-        });
+            VecGemm.PackedA pa = VecGemm.packA(false, m, k, a, 0, k, true);
+            VecGemm.gemm(pa, false, n, b, 0, 0, rowOff, c, 0, n, false, false);
+        }, c -> ConvKernels.gemmNN(c, 0, a, 0, b0, 0, m, n, k));
     }
 
     @ParameterizedTest(name = "batch={0} in={1} out={2}")
@@ -62,6 +69,7 @@ class SimdGemmParityTest {
         float[] w = Tensor.randn(Seed.of(2), out * in).data();
         float[] bias = Tensor.randn(Seed.of(3), out).data();
         compare("linearForward", batch, out, in, x, transpose(w, out, in),
+                y -> VecLinear.forward(y, x, w, bias, batch, in, out),
                 y -> LinearKernels.linearForward(y, new float[in * out], x, w, bias, batch, in, out));
     }
 
@@ -73,29 +81,29 @@ class SimdGemmParityTest {
         float[] dy = Tensor.randn(Seed.of(3), batch * out).data();
         float[][][] r = new float[2][][];
         for (int v = 0; v < 2; v++) {
-            Simd.setEnabled(v == 0);
             float[] dx = new float[batch * in];
             float[] dw = Tensor.randn(Seed.of(4), out * in).data(); // accumulates onto what is there
             float[] db = Tensor.randn(Seed.of(5), out).data();
-            LinearKernels.linearBackward(dx, dw, db, dy, x, w, batch, in, out);
+            if (v == 0) {
+                VecLinear.backward(dx, dw, db, dy, x, w, batch, in, out);
+            } else {
+                LinearKernels.linearBackward(dx, dw, db, dy, x, w, batch, in, out);
+            }
             r[v] = new float[][] {dx, dw, db};
         }
-        SimdParity.restore();
         SimdParity.assertClose("linear dx", r[1][0], r[0][0], 1e-5);
         SimdParity.assertClose("linear dw", r[1][1], r[0][1], 1e-5);
         SimdParity.assertClose("linear dbias", r[1][2], r[0][2], 1e-5);
     }
 
-    /** Runs {@code op} on the same C (random start: accumulating forms add to it) both ways. */
-    private static void compare(String what, int m, int n, int k, float[] a, float[] b, Consumer<float[]> op) {
+    /** Runs the fast and the scalar op on the same C (random start: accumulating forms add to it). */
+    private static void compare(String what, int m, int n, int k, float[] a, float[] b, Consumer<float[]> fastOp,
+                                Consumer<float[]> slowOp) {
         float[] start = Tensor.randn(Seed.of(9), m * n).data();
         float[] fast = start.clone();
         float[] slow = start.clone();
-        Simd.setEnabled(true);
-        op.accept(fast);
-        Simd.setEnabled(false);
-        op.accept(slow);
-        SimdParity.restore();
+        fastOp.accept(fast);
+        slowOp.accept(slow);
         double worst = 0;
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {

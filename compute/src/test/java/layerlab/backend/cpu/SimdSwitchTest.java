@@ -1,7 +1,6 @@
 package layerlab.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
@@ -20,12 +19,15 @@ class SimdSwitchTest {
     }
 
     @Test
-    void offRunsTheScalarLoopAndOnNeedsTheModule() {
+    void setsAndRestoresAndOnNeedsTheModule() {
         boolean before = Simd.enabled();
         try {
             Simd.setEnabled(false);
-            assertFalse(Simd.reluForward(new float[1], new float[1], 1));
-            if (!Simd.available()) {
+            assertEquals(false, Simd.enabled());
+            if (Simd.available()) {
+                Simd.setEnabled(true);
+                assertEquals(true, Simd.enabled());
+            } else {
                 assertThrows(IllegalStateException.class, () -> Simd.setEnabled(true));
             }
         } finally {
@@ -33,11 +35,5 @@ class SimdSwitchTest {
                 Simd.setEnabled(before);
             }
         }
-    }
-
-    @Test
-    void theFloat64TwinsAlwaysTakeTheScalarLoop() {
-        assertFalse(Simd.reluForward(new double[1], new double[1], 1));
-        assertFalse(Simd.gemmNN(new double[1], 0, new double[1], 0, new double[1], 0, 1, 1, 1));
     }
 }

@@ -3,69 +3,28 @@ package layerlab.backend.opencl;
 import static layerlab.backend.opencl.ClTests.parity;
 
 import layerlab.backend.Indices;
+import layerlab.backend.Pointwise;
 import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Every activation kernel on OpenCL against the CPU reference, forward and backward, on the activation tests' shapes. */
 class ActivationParityTest {
     private final Tensor x = Tensor.randn(Seed.of(3), 2, 3, 5, 7);
     private final Tensor dy = Tensor.randn(Seed.of(4), 2, 3, 5, 7);
 
-    @Test
-    void relu() {
-        parity("ReLU", 0, (b, on) -> {
+    /** Every Pointwise function: y = f(x), then dx from what backward keeps (x, or y). Exact for ReLU and LeakyReLU. */
+    @ParameterizedTest
+    @EnumSource(Pointwise.class)
+    void elementwise(Pointwise f) {
+        float alpha = f == Pointwise.ELU ? 1.5f : 0.1f;
+        boolean exact = f == Pointwise.RELU || f == Pointwise.LEAKY_RELU;
+        parity(f.name(), exact ? 0 : 1e-6, (b, on) -> {
             Tensor xx = on.apply(x), y = xx.zerosLike(), dx = xx.zerosLike();
-            b.reluForward(y, xx);
-            b.reluBackward(dx, on.apply(dy), xx);
-            return new Tensor[] {y, dx};
-        });
-    }
-
-    @Test
-    void sigmoidAndTanh() {
-        parity("Sigmoid", 1e-6, (b, on) -> {
-            Tensor xx = on.apply(x), y = xx.zerosLike(), dx = xx.zerosLike();
-            b.sigmoidForward(y, xx);
-            b.sigmoidBackward(dx, on.apply(dy), y);
-            return new Tensor[] {y, dx};
-        });
-        parity("Tanh", 1e-6, (b, on) -> {
-            Tensor xx = on.apply(x), y = xx.zerosLike(), dx = xx.zerosLike();
-            b.tanhForward(y, xx);
-            b.tanhBackward(dx, on.apply(dy), y);
-            return new Tensor[] {y, dx};
-        });
-    }
-
-    @Test
-    void leakyReluAndElu() {
-        parity("LeakyReLU", 0, (b, on) -> {
-            Tensor xx = on.apply(x), y = xx.zerosLike(), dx = xx.zerosLike();
-            b.leakyReluForward(y, xx, 0.1f);
-            b.leakyReluBackward(dx, on.apply(dy), xx, 0.1f);
-            return new Tensor[] {y, dx};
-        });
-        parity("ELU", 1e-6, (b, on) -> {
-            Tensor xx = on.apply(x), y = xx.zerosLike(), dx = xx.zerosLike();
-            b.eluForward(y, xx, 1.5f);
-            b.eluBackward(dx, on.apply(dy), xx, 1.5f);
-            return new Tensor[] {y, dx};
-        });
-    }
-
-    @Test
-    void geluAndSilu() {
-        parity("GELU", 1e-6, (b, on) -> {
-            Tensor xx = on.apply(x), y = xx.zerosLike(), dx = xx.zerosLike();
-            b.geluForward(y, xx);
-            b.geluBackward(dx, on.apply(dy), xx);
-            return new Tensor[] {y, dx};
-        });
-        parity("SiLU", 1e-6, (b, on) -> {
-            Tensor xx = on.apply(x), y = xx.zerosLike(), dx = xx.zerosLike();
-            b.siluForward(y, xx);
-            b.siluBackward(dx, on.apply(dy), xx);
+            b.activationForward(f, y, xx, alpha);
+            b.activationBackward(f, dx, on.apply(dy), f.keeps() == Pointwise.Keeps.OUTPUT ? y : xx, alpha);
             return new Tensor[] {y, dx};
         });
     }

@@ -2,6 +2,7 @@ package layerlab.backend.opencl;
 
 import static layerlab.backend.opencl.ClTests.parity;
 
+import layerlab.backend.ConvShape;
 import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -100,8 +101,9 @@ class NormConvParityTest {
                 parity("Conv2d" + java.util.Arrays.toString(k) + " " + alg, 3e-5, (b, on) -> {
                     Tensor xx = on.apply(x), ww = on.apply(w), y = on.apply(dy).zerosLike(), dx = xx.zerosLike();
                     Tensor dw = on.apply(Tensor.full(0.5f, o, c, ks, ks)), db = on.apply(Tensor.zeros(o));
-                    b.conv2dForward(y, xx, ww, on.apply(bias), n, c, h, wd, o, ks, st, pad, oh, ow);
-                    b.conv2dBackward(dx, dw, db, on.apply(dy), xx, ww, n, c, h, wd, o, ks, st, pad, oh, ow);
+                    ConvShape cs = new ConvShape(n, c, h, wd, o, ks, st, pad, oh, ow);
+                    b.conv2dForward(y, xx, ww, on.apply(bias), cs);
+                    b.conv2dBackward(dx, dw, db, on.apply(dy), xx, ww, cs);
                     return new Tensor[] {y, dx, dw, db};
                 });
             }

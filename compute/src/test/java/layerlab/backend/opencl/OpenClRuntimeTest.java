@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import layerlab.backend.Pointwise;
 import layerlab.backend.Backends;
 import layerlab.backend.DeviceInfo;
 import layerlab.tensor.Device;
@@ -95,19 +96,19 @@ class OpenClRuntimeTest {
         OpenClBackend cl = ClTests.backend();
         Tensor x = Tensor.randn(Seed.of(9), 1234).to(Device.OPENCL);
         Tensor y = x.zerosLike();
-        cl.reluForward(y, x);
+        cl.activationForward(Pointwise.RELU, y, x, 0f);
         long builds = cl.rt().builds().size();
-        cl.reluForward(y, x);
+        cl.activationForward(Pointwise.RELU, y, x, 0f);
         assertEquals(builds, cl.rt().builds().size(), "the second launch reuses the program");
         Tensor x2 = Tensor.randn(Seed.of(9), 1235).to(Device.OPENCL);
-        cl.reluForward(x2.zerosLike(), x2);
+        cl.activationForward(Pointwise.RELU, x2.zerosLike(), x2, 0f);
         assertEquals(builds + 1, cl.rt().builds().size(), "another shape is another program");
     }
 
     @Test
-    void everyProgramOfJitBenchBuilds() {
+    void everyKernelFamilyBuildsAtTheBenchmarkShapes() {
         OpenClBackend cl = ClTests.backend();
-        JitBench.programs(new ClLaunch(cl).wg(), cl.rt().fp64).forEach((family, defines) -> cl.rt().program(family, defines));
+        KernelSource.families(new ClLaunch(cl).wg(), cl.rt().fp64).forEach((family, defines) -> cl.rt().program(family, defines));
     }
 
     @Test
@@ -118,7 +119,7 @@ class OpenClRuntimeTest {
         long before = cl.rt().liveBytes.get();
         for (int i = 0; i < 20; i++) {
             Tensor t = Tensor.zeros(1 << 16).to(Device.OPENCL);
-            cl.reluForward(t.zerosLike(), t);
+            cl.activationForward(Pointwise.RELU, t.zerosLike(), t, 0f);
         }
         for (int i = 0; i < 50 && cl.rt().liveBytes.get() > before + (1 << 20); i++) {
             System.gc();
@@ -151,7 +152,7 @@ class OpenClRuntimeTest {
         cl.release();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> d.to(Device.CPU));
         assertTrue(e.getMessage().contains("OpenCL device " + name + " is gone"), e.getMessage());
-        assertThrows(IllegalStateException.class, () -> cl.reluForward(Tensor.ones(4).to(Device.OPENCL), d));
+        assertThrows(IllegalStateException.class, () -> cl.activationForward(Pointwise.RELU, Tensor.ones(4).to(Device.OPENCL), d, 0f));
         // the backend opens a fresh context for new tensors
         assertFalse(cl.unavailableReason().isPresent());
         assertArrayEquals(new float[] {1, 1}, Tensor.ones(2).to(Device.OPENCL).toArray());

@@ -4,14 +4,16 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import layerlab.backend.Pointwise;
 import layerlab.backend.cpu.Parallel;
 
 /**
  * The fast twins of {@code ActivationKernels}' elementwise loops: branch-free (comparisons become
  * lane masks and blends), vectorized exp/expm1/sigmoid/tanh from {@link VecMath}, the tail done
  * with one masked vector, the array split into chunks run in parallel. Same semantics as the
- * scalar loops, NaN included (ReLU and LeakyReLU send NaN to the x ≤ 0 branch, as the scalar
- * comparison x &gt; 0 does).
+ * scalar loops, NaN included: ReLU tests x ≤ 0 (NaN takes the other side: it stays NaN forward and
+ * passes dy back), LeakyReLU and ELU test x &gt; 0 (NaN goes to the α side, which gives NaN), as
+ * the scalar loops and libtorch do.
  */
 public final class VecActivation {
     private VecActivation() {}
@@ -31,7 +33,7 @@ public final class VecActivation {
         Parallel.forRange(tasks, (long) costPerElement * CHUNK, t -> body.run(t * CHUNK, Math.min(n, (t + 1) * CHUNK)));
     }
 
-    /** y = x where x > 0, else 0 (NaN → 0, as the scalar loop). */
+    /** y = 0 where x ≤ 0, else x (NaN stays NaN, as the scalar loop). */
     public static void reluForward(float[] y, float[] x, int n) {
         chunks(n, 1, (lo, hi) -> {
             int i = lo;
@@ -46,10 +48,10 @@ public final class VecActivation {
     }
 
     private static FloatVector reluForwardV(FloatVector v) {
-        return VecMath.c(0f).blend(v, v.compare(VectorOperators.GT, 0f));
+        return v.blend(0f, v.compare(VectorOperators.LE, 0f));
     }
 
-    /** dx = dy where x > 0, else 0. */
+    /** dx = 0 where x ≤ 0, else dy (at NaN: dy). */
     public static void reluBackward(float[] dx, float[] dy, float[] x, int n) {
         chunks(n, 1, (lo, hi) -> {
             int i = lo;
@@ -64,7 +66,7 @@ public final class VecActivation {
     }
 
     private static FloatVector reluBackwardV(FloatVector v, FloatVector g) {
-        return VecMath.c(0f).blend(g, v.compare(VectorOperators.GT, 0f));
+        return g.blend(0f, v.compare(VectorOperators.LE, 0f));
     }
 
     /** y = x where x > 0, else α·x. */
@@ -103,7 +105,7 @@ public final class VecActivation {
         return g.mul(alpha).blend(g, v.compare(VectorOperators.GT, 0f));
     }
 
-    /** y = x where x > 0, else α·(e^x − 1). */
+    /** y = x where x > 0, else α·(e^x − 1) (NaN gives NaN). */
     public static void eluForward(float[] y, float[] x, float alpha, int n) {
         chunks(n, 10, (lo, hi) -> {
             int i = lo;
@@ -121,7 +123,7 @@ public final class VecActivation {
         return VecMath.expm1NonPositive(v).mul(alpha).blend(v, v.compare(VectorOperators.GT, 0f));
     }
 
-    /** dx = dy where x > 0, else dy·α·e^x. */
+    /** dx = dy where x > 0, else dy·α·e^x (NaN at x = NaN). */
     public static void eluBackward(float[] dx, float[] dy, float[] x, float alpha, int n) {
         chunks(n, 10, (lo, hi) -> {
             int i = lo;
@@ -209,5 +211,39 @@ public final class VecActivation {
 
     private static FloatVector tanhBackwardV(FloatVector v, FloatVector g) {
         return g.mul(v.neg().fma(v, VecMath.c(1f)));
+    }
+
+    // ---- which Pointwise functions have a fast path here, and which loop each runs ----
+
+    /** Whether this class has vector loops for {@code f} (GELU and SiLU run the reference loops). */
+    public static boolean accepts(Pointwise f) {
+        return switch (f) {
+            case RELU, SIGMOID, TANH, LEAKY_RELU, ELU -> true;
+            default -> false;
+        };
+    }
+
+    /** y = f(x) for a function {@link #accepts} takes. */
+    public static void forward(Pointwise f, float[] y, float[] x, float alpha, int n) {
+        switch (f) {
+            case RELU -> reluForward(y, x, n);
+            case SIGMOID -> sigmoidForward(y, x, n);
+            case TANH -> tanhForward(y, x, n);
+            case LEAKY_RELU -> leakyReluForward(y, x, alpha, n);
+            case ELU -> eluForward(y, x, alpha, n);
+            default -> throw new IllegalArgumentException("VecActivation: expected a function it accepts, got " + f);
+        }
+    }
+
+    /** dx = dy·f′ from what forward kept, for a function {@link #accepts} takes. */
+    public static void backward(Pointwise f, float[] dx, float[] dy, float[] kept, float alpha, int n) {
+        switch (f) {
+            case RELU -> reluBackward(dx, dy, kept, n);
+            case SIGMOID -> sigmoidBackward(dx, dy, kept, n);
+            case TANH -> tanhBackward(dx, dy, kept, n);
+            case LEAKY_RELU -> leakyReluBackward(dx, dy, kept, alpha, n);
+            case ELU -> eluBackward(dx, dy, kept, alpha, n);
+            default -> throw new IllegalArgumentException("VecActivation: expected a function it accepts, got " + f);
+        }
     }
 }

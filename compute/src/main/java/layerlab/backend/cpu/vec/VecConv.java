@@ -2,6 +2,7 @@ package layerlab.backend.cpu.vec;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import layerlab.backend.ConvShape;
 import layerlab.backend.cpu.Parallel;
 
 /**
@@ -36,8 +37,12 @@ public final class VecConv {
      * y (N, O, OH, OW) = conv(x, w) + bias (bias may be null). Per item, col is built and
      * multiplied one chunk of output positions at a time, so the GEMM reads it from L2.
      */
-    public static void forward(float[] y, float[] x, float[] w, float[] bias,
-                               int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow) {
+    public static void forward(float[] y, float[] x, float[] w, float[] bias, ConvShape s) {
+        forward(y, x, w, bias, s.n(), s.c(), s.h(), s.w(), s.o(), s.k(), s.stride(), s.pad(), s.oh(), s.ow());
+    }
+
+    private static void forward(float[] y, float[] x, float[] w, float[] bias,
+                                int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow) {
         if (stride == 1) {
             forwardShifted(y, x, w, bias, n, c, h, wd, o, k, pad, oh, ow);
             return;
@@ -281,8 +286,12 @@ public final class VecConv {
     }
 
     /** dx (overwritten; skipped when null), dw and dbias (accumulated; dbias may be null), as ConvKernels.conv2dBackward. */
-    public static void backward(float[] dx, float[] dw, float[] dbias, float[] dy, float[] x, float[] w,
-                                int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow) {
+    public static void backward(float[] dx, float[] dw, float[] dbias, float[] dy, float[] x, float[] w, ConvShape s) {
+        backward(dx, dw, dbias, dy, x, w, s.n(), s.c(), s.h(), s.w(), s.o(), s.k(), s.stride(), s.pad(), s.oh(), s.ow());
+    }
+
+    private static void backward(float[] dx, float[] dw, float[] dbias, float[] dy, float[] x, float[] w,
+                                 int n, int c, int h, int wd, int o, int k, int stride, int pad, int oh, int ow) {
         if (stride == 1 && pad <= k - 1) {
             backwardShifted(dx, dw, dbias, dy, x, w, n, c, h, wd, o, k, pad, oh, ow);
             return;

@@ -6,10 +6,11 @@ import jdk.incubator.vector.VectorSpecies;
 import layerlab.backend.cpu.Parallel;
 
 /**
- * Linear with few outputs (a classifier head, 25088 → 10): y = x·aᵀ + b as dot products. A
- * GEMM would pad the 10 columns to a 32-wide panel and pack all of x; here register blocks of
- * 4 rows of x × 5 rows of a run 20 independent FMA chains (one chain would wait on the FMA
- * latency), so x is read once from memory and the few weight rows come from cache.
+ * The fast twin of {@code LinearKernels}: y = x·aᵀ + b and its backward, for every shape. Few
+ * outputs (a classifier head, 25088 → 10) run as dot products: a GEMM would pad the 10 columns
+ * to a 32-wide panel and pack all of x; here register blocks of 4 rows of x × 5 rows of a run 20
+ * independent FMA chains (one chain would wait on the FMA latency), so x is read once from
+ * memory and the few weight rows come from cache. Every other shape is {@link VecGemm}.
  */
 public final class VecLinear {
     private VecLinear() {}
@@ -22,9 +23,25 @@ public final class VecLinear {
     /** Columns (floats) of one backward task: its 4 KB runs of x, dx and a stay in L2. */
     private static final int CHUNK = 1024;
 
-    /** Whether {@link #forward} handles this shape (few outputs, rows of whole vectors). */
-    public static boolean fits(int in, int out) {
+    /** Whether forward takes the dot products (few outputs, rows of whole vectors) rather than the GEMM. */
+    static boolean fits(int in, int out) {
         return out <= 4 && in % L == 0 || out <= 16 && in % L == 0 && in >= 1024;
+    }
+
+    /** y (batch, out) = x (batch, in) · a (out, in)ᵀ + bias (bias may be null), a read as is (no transpose). */
+    public static void forward(float[] y, float[] x, float[] a, float[] bias, int batch, int in, int out) {
+        if (fits(in, out)) {
+            forwardFewOutputs(y, x, a, bias, batch, in, out);
+            return;
+        }
+        for (int i = 0; i < batch; i++) {
+            if (bias == null) {
+                java.util.Arrays.fill(y, i * out, (i + 1) * out, 0f);
+            } else {
+                System.arraycopy(bias, 0, y, i * out, out);
+            }
+        }
+        VecGemm.gemm(false, true, batch, out, in, x, 0, in, a, 0, in, y, 0, out, true, true);
     }
 
     /**
@@ -32,7 +49,7 @@ public final class VecLinear {
      * products in order of p, the lanes are added at the end. A task takes ROWS rows of x; the
      * last block of rows or outputs repeats its last one (computed twice, stored once).
      */
-    public static void forward(float[] y, float[] x, float[] a, float[] bias, int batch, int in, int out) {
+    private static void forwardFewOutputs(float[] y, float[] x, float[] a, float[] bias, int batch, int in, int out) {
         int tasks = (batch + ROWS - 1) / ROWS;
         Parallel.forRange(tasks, 2L * ROWS * in * out, t -> {
             int i0 = t * ROWS;
@@ -119,9 +136,31 @@ public final class VecLinear {
         dots[19] = VecMath.sumLanes(s34);
     }
 
-    /** Whether {@link #backward} handles this shape. */
-    public static boolean fitsBackward(int in, int out) {
+    /** Whether backward takes the column-chunk loops rather than two GEMMs. */
+    static boolean fitsBackward(int in, int out) {
         return out <= 16 && in % L == 0;
+    }
+
+    /**
+     * dx = dy·a (overwritten), da += dyᵀ·x, dbias += Σ_rows dy (dbias may be null): the loops
+     * below for few outputs, else LinearKernels.linearBackward's steps with {@link VecGemm}'s products.
+     */
+    public static void backward(float[] dx, float[] da, float[] dbias, float[] dy, float[] x, float[] a,
+                                int batch, int in, int out) {
+        if (fitsBackward(in, out)) {
+            backwardFewOutputs(dx, da, dbias, dy, x, a, batch, in, out);
+            return;
+        }
+        java.util.Arrays.fill(dx, 0, batch * in, 0f);
+        VecGemm.gemm(false, false, batch, in, out, dy, 0, out, a, 0, in, dx, 0, in, true, true);  // dx += dy·a
+        VecGemm.gemm(true, false, out, in, batch, dy, 0, out, x, 0, in, da, 0, in, true, true);   // da += dyᵀ·x
+        if (dbias != null) {
+            for (int i = 0; i < batch; i++) {
+                for (int j = 0; j < out; j++) {
+                    dbias[j] += dy[i * out + j];
+                }
+            }
+        }
     }
 
     /**
@@ -130,8 +169,8 @@ public final class VecLinear {
      * vectors of columns at a time, the sum over j in order; da: per four outputs and four
      * vectors of columns, 16 accumulators over the batch in order, loaded and stored once.
      */
-    public static void backward(float[] dx, float[] da, float[] dbias, float[] dy, float[] x, float[] a,
-                                int batch, int in, int out) {
+    private static void backwardFewOutputs(float[] dx, float[] da, float[] dbias, float[] dy, float[] x, float[] a,
+                                           int batch, int in, int out) {
         int chunks = (in + CHUNK - 1) / CHUNK;
         Parallel.forRange(chunks, 4L * CHUNK * out * batch, t -> {
             int p0 = t * CHUNK;

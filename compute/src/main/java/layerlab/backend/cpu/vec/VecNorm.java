@@ -91,6 +91,18 @@ public final class VecNorm {
         }
     }
 
+    /** dx = k·dy over one segment. */
+    private static void scaleSegment(float[] dx, float[] dy, int off, int n, float k) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector.fromArray(S, dy, off + i).mul(k).intoArray(dx, off + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, dy, off + i, m).mul(k).intoArray(dx, off + i, m);
+        }
+    }
+
     // ---- batch norm: x (N, C, S) ----
 
     public static void batchNormStats(float[] mean, float[] var, float[] x, int n, int c, int s) {
@@ -135,6 +147,10 @@ public final class VecNorm {
             float meanDy = batchStatistics ? (float) (sums[0] / count) : 0f;
             float meanDyXhat = batchStatistics ? (float) (sums[1] / count) : 0f;
             for (int b = 0; b < n; b++) {
+                if (!batchStatistics) { // running statistics: dx = k·dy, x does not enter (NaN in x stays out)
+                    scaleSegment(dx, dy, (b * c + ch) * s, s, k);
+                    continue;
+                }
                 backwardSegment(dx, dy, x, (b * c + ch) * s, s, k, 1f, mu, r, meanDy, meanDyXhat);
             }
         });
@@ -153,12 +169,12 @@ public final class VecNorm {
             int i = 0;
             for (; i <= s - L; i += L) {
                 FloatVector v = FloatVector.fromArray(S, x, off + i).sub(m).mul(scale).add(shift);
-                zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, off + i);
+                v.blend(zero, v.compare(VectorOperators.LE, 0f)).intoArray(y, off + i); // NaN stays NaN
             }
             if (i < s) {
                 VectorMask<Float> mk = S.indexInRange(i, s);
                 FloatVector v = FloatVector.fromArray(S, x, off + i, mk).sub(m).mul(scale).add(shift);
-                zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, off + i, mk);
+                v.blend(zero, v.compare(VectorOperators.LE, 0f)).intoArray(y, off + i, mk);
             }
         });
     }

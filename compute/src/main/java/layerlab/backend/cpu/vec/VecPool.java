@@ -5,16 +5,21 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import layerlab.backend.PoolMode;
+import layerlab.backend.PoolWindows;
+import layerlab.backend.PoolWindows.Axis;
 import layerlab.backend.cpu.Parallel;
 
 /**
- * The fast twin of {@code PoolKernels.forward} for 2D pooling (T = 1): one vector holds L
- * consecutive outputs of a row; for each window offset (ki, kj) their inputs are one strided
- * gather (indices 0, s, 2s, …), so a window of any size and stride is k·k gathers per L outputs;
- * for stride 2 the gather is two contiguous loads and one shuffle that keeps the even lanes.
- * A row's last vector is masked (a scalar tail mispredicts its branches on random data: 2.5×
- * slower); windows cut by the left or right padding take the scalar walk. Same results bit for bit: the window is visited in the same row-major order, with the
- * same rule (v &gt; best or v is NaN: the first maximum wins, NaN propagates), the same float sum.
+ * The fast twin of {@code PoolKernels} for 2D pooling (T = 1): one vector holds L consecutive
+ * outputs of a row; for each window offset (ki, kj) their inputs are one strided gather
+ * (indices 0, s, 2s, …), so a window of any size and stride is k·k gathers per L outputs; for
+ * stride 2 the gather is two contiguous loads and one shuffle that keeps the even lanes. A row's
+ * last vector is masked (a scalar tail mispredicts its branches on random data: 2.5× slower);
+ * windows cut by the left or right padding take the scalar walk. Same results bit for bit: the
+ * window is visited in the same row-major order, with the same rule (v &gt; best or v is NaN: the
+ * first maximum wins, NaN propagates), the same float sum. {@link #accepts} says which windows
+ * these loops take; CpuBackend runs PoolKernels for the others.
  */
 public final class VecPool {
     private VecPool() {}
@@ -38,48 +43,85 @@ public final class VecPool {
     }
 
     /** Whether this machine's float and int vectors have the same lane count (the gathers need it). */
-    public static boolean supported() {
+    private static boolean supported() {
         return SI.length() == L;
     }
 
     /**
-     * y, argmax (max only; may be null for mean) over planes × (inH, inW) with PoolKernels' window
-     * tables. Returns false (nothing done) when fewer than two windows lie inside a row: then
-     * there is nothing to vectorize and the caller runs the scalar loop.
+     * Whether {@link #forward} takes these windows: 2D (T of one element, unpadded) and at least
+     * two windows wholly inside a row (else there is nothing to vectorize).
      */
-    public static boolean forward2d(float[] y, int[] argmax, float[] x, int planes, int inH, int inW,
-                                    int[] winH, int[] winW, boolean max, boolean countIncludePad) {
-        int outH = winH.length / 3;
-        int outW = winW.length / 3;
+    public static boolean accepts(PoolWindows win) {
+        return supported() && flat(win.t()) && interiorEnd(win.w()) - interiorStart(win.w()) >= 2;
+    }
+
+    /** Whether {@link #backward} takes these windows: average pooling, 2×2 windows 2 apart, no padding (T = 1). */
+    public static boolean acceptsBackward(PoolWindows win) {
+        return supported() && win.mode() != PoolMode.MAX && flat(win.t()) && win.h().isTiled(2) && win.w().isTiled(2);
+    }
+
+    private static boolean flat(Axis t) {
+        return t.in() == 1 && t.out() == 1 && t.padded()[0] == 1;
+    }
+
+    /** The first output whose window lies wholly inside the input (no padding cut, no ceil overhang). */
+    private static int interiorStart(Axis a) {
+        int o = 0;
+        while (o < a.out() && a.hi()[o] - a.lo()[o] != a.kernel()) {
+            o++;
+        }
+        return o;
+    }
+
+    /** One past the last output of the run that starts at {@link #interiorStart}. */
+    private static int interiorEnd(Axis a) {
+        int o = interiorStart(a);
+        while (o < a.out() && a.hi()[o] - a.lo()[o] == a.kernel()) {
+            o++;
+        }
+        return o;
+    }
+
+    /**
+     * y, argmax (MAX only; may be null for the means) for windows {@link #accepts} takes:
+     * rows at least a vector of outputs wide with 2×2 windows 2 apart go to the two-row loads
+     * of {@link #forward2x2} (narrower rows measured faster in the gathers: 28×28 inputs, 0.44
+     * vs 0.55 ms), the rest to the gathers.
+     */
+    public static void forward(float[] y, int[] argmax, float[] x, PoolWindows win) {
+        boolean max = win.mode() == PoolMode.MAX;
+        boolean countIncludePad = win.mode() == PoolMode.AVG_INCLUDE_PAD;
+        if (win.h().isTiled(2) && win.w().isTiled(2) && win.w().out() >= 16) {
+            forward2x2(y, argmax, x, win.planes(), win.h(), win.w(), max, countIncludePad);
+        } else {
+            forward2d(y, argmax, x, win.planes(), win.h(), win.w(), max, countIncludePad);
+        }
+    }
+
+    /** Average pooling backward (dx overwritten) for windows {@link #acceptsBackward} takes. */
+    public static void backward(float[] dx, float[] dy, PoolWindows win) {
+        avgBackward2x2(dx, dy, win.planes(), win.h().in(), win.w().in(), win.h().out(), win.w().out());
+    }
+
+    private static void forward2d(float[] y, int[] argmax, float[] x, int planes, Axis ah, Axis aw,
+                                  boolean max, boolean countIncludePad) {
+        int inH = ah.in();
+        int inW = aw.in();
+        int outH = ah.out();
+        int outW = aw.out();
         int inPlane = inH * inW;
         int outPlane = outH * outW;
-        int kMax = 0;
-        for (int o = 0; o < outW; o++) {
-            kMax = Math.max(kMax, winW[3 * o + 2]);
-        }
-        int kernel = kMax;
-        // interior outputs [a, b): the window lies inside the row (no padding cut, no ceil overhang)
-        int a = 0;
-        while (a < outW && winW[3 * a + 1] - winW[3 * a] != kMax) {
-            a++;
-        }
-        int b = a;
-        while (b < outW && winW[3 * b + 1] - winW[3 * b] == kMax) {
-            b++;
-        }
-        if (b - a < 2) {
-            return false;
-        }
-        int stride = winW[3 * (a + 1)] - winW[3 * a];
-        int pad = a * stride - winW[3 * a];
+        int kernel = aw.kernel();
+        int stride = aw.stride();
+        int pad = aw.padding();
+        int first = interiorStart(aw);
+        int last = interiorEnd(aw);
         int[] map = new int[L]; // lane j reads column j·stride
         for (int j = 0; j < L; j++) {
             map[j] = j * stride;
         }
-        int first = a;
-        int last = b;
-        LeftEdge edge = LeftEdge.of(winW, first, last, kernel, stride, pad, countIncludePad, map);
-        Row row = new Row(x, inW, winW, winH, first, last, kernel, stride, pad, map, edge, countIncludePad);
+        LeftEdge edge = LeftEdge.of(aw, first, last, countIncludePad, map);
+        Row row = new Row(x, inW, aw, ah, first, last, kernel, stride, pad, map, edge, countIncludePad);
         Parallel.forRange(planes, 2L * kernel * kernel * outPlane, nc -> {
             for (int oh = 0; oh < outH; oh++) {
                 // NOTE: one method per pooling kind: a lambda holding both grows past what C2 inlines,
@@ -91,22 +133,21 @@ public final class VecPool {
                 }
             }
         });
-        return true;
     }
 
     /** One output row of {@link #forward2d}: its inputs, windows and vector layout. */
-    private record Row(float[] x, int inW, int[] winW, int[] winH, int first, int last, int kernel, int stride, int pad,
+    private record Row(float[] x, int inW, Axis aw, Axis ah, int first, int last, int kernel, int stride, int pad,
                        int[] map, LeftEdge edge, boolean countIncludePad) {
         void max(float[] y, int[] argmax, int xBase, int oh, int o) {
-            int h0 = winH[3 * oh];
-            int h1 = winH[3 * oh + 1];
-            int outW = winW.length / 3;
+            int h0 = ah.lo()[oh];
+            int h1 = ah.hi()[oh];
+            int outW = aw.out();
             int ow = 0;
             if (edge != null && edgeFits(xBase, h0, h1)) { // the windows cut by the left padding, in one vector
                 ow = edge.max(y, argmax, x, xBase, inW, h0, h1, o);
             }
             for (; ow < first; ow++) {
-                scalar(y, argmax, x, xBase, inW, h0, h1, winW, oh, ow, o + ow, winH, true, countIncludePad);
+                scalar(y, argmax, x, xBase, inW, h0, h1, aw, oh, ow, o + ow, ah, true, countIncludePad);
             }
             IntVector laneCols = IntVector.fromArray(SI, map, 0);
             for (; ow < last; ow += L) { // the last vector of a row is masked (NOTE: a scalar tail mispredicts)
@@ -130,21 +171,21 @@ public final class VecPool {
                 at.intoArray(argmax, o + ow, m.cast(SI));
             }
             for (ow = Math.min(ow, last); ow < outW; ow++) {
-                scalar(y, argmax, x, xBase, inW, h0, h1, winW, oh, ow, o + ow, winH, true, countIncludePad);
+                scalar(y, argmax, x, xBase, inW, h0, h1, aw, oh, ow, o + ow, ah, true, countIncludePad);
             }
         }
 
         void mean(float[] y, int xBase, int oh, int o) {
-            int h0 = winH[3 * oh];
-            int h1 = winH[3 * oh + 1];
-            int outW = winW.length / 3;
-            int hCount = countIncludePad ? winH[3 * oh + 2] : h1 - h0;
+            int h0 = ah.lo()[oh];
+            int h1 = ah.hi()[oh];
+            int outW = aw.out();
+            int hCount = countIncludePad ? ah.padded()[oh] : h1 - h0;
             int ow = 0;
             if (edge != null && edgeFits(xBase, h0, h1)) {
                 ow = edge.mean(y, x, xBase, inW, h0, h1, o, hCount);
             }
             for (; ow < first; ow++) {
-                scalar(y, null, x, xBase, inW, h0, h1, winW, oh, ow, o + ow, winH, false, countIncludePad);
+                scalar(y, null, x, xBase, inW, h0, h1, aw, oh, ow, o + ow, ah, false, countIncludePad);
             }
             for (; ow < last; ow += L) {
                 VectorMask<Float> m = S.indexInRange(ow, last);
@@ -162,7 +203,7 @@ public final class VecPool {
                 sum.div((float) (hCount * kernel)).intoArray(y, o + ow, m);
             }
             for (ow = Math.min(ow, last); ow < outW; ow++) {
-                scalar(y, null, x, xBase, inW, h0, h1, winW, oh, ow, o + ow, winH, false, countIncludePad);
+                scalar(y, null, x, xBase, inW, h0, h1, aw, oh, ow, o + ow, ah, false, countIncludePad);
             }
         }
 
@@ -182,12 +223,15 @@ public final class VecPool {
      */
     private record LeftEdge(int k, int stride, int pad, int lanes, int[] map, int[] firstCol, float[] widthCount) {
         /** Null when the cut windows are not just left-cut ones within the first vector. */
-        static LeftEdge of(int[] winW, int first, int last, int k, int stride, int pad, boolean countIncludePad, int[] map) {
+        static LeftEdge of(Axis aw, int first, int last, boolean countIncludePad, int[] map) {
+            int k = aw.kernel();
+            int stride = aw.stride();
+            int pad = aw.padding();
             if (first == 0 || first >= L || last <= first) {
                 return null;
             }
             for (int j = 0; j < first; j++) {
-                if (winW[3 * j + 1] != j * stride - pad + k) {
+                if (aw.hi()[j] != j * stride - pad + k) {
                     return null; // also cut on the right: a row narrower than a window
                 }
             }
@@ -195,8 +239,8 @@ public final class VecPool {
             int[] firstCol = new int[L];
             float[] widthCount = new float[L];
             for (int j = 0; j < L; j++) {
-                firstCol[j] = j < lanes ? winW[3 * j] : 0;
-                widthCount[j] = j < lanes ? (countIncludePad ? winW[3 * j + 2] : winW[3 * j + 1] - winW[3 * j]) : 1;
+                firstCol[j] = j < lanes ? aw.lo()[j] : 0;
+                widthCount[j] = j < lanes ? (countIncludePad ? aw.padded()[j] : aw.hi()[j] - aw.lo()[j]) : 1;
             }
             return new LeftEdge(k, stride, pad, lanes, map, firstCol, widthCount);
         }
@@ -240,20 +284,8 @@ public final class VecPool {
     private static final jdk.incubator.vector.VectorShuffle<Float> DUP_LO = jdk.incubator.vector.VectorShuffle.fromOp(S, j -> j / 2);
     private static final jdk.incubator.vector.VectorShuffle<Float> DUP_HI = jdk.incubator.vector.VectorShuffle.fromOp(S, j -> L / 2 + j / 2);
 
-    /** Whether the window tables are 2×2 windows with stride 2 and no padding: window o covers [2o, 2o + 2). */
-    public static boolean is2x2(int[] winH, int[] winW) {
-        for (int[] win : new int[][] {winH, winW}) {
-            for (int o = 0; o < win.length / 3; o++) {
-                if (win[3 * o] != 2 * o || win[3 * o + 1] != 2 * o + 2) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
     /**
-     * Max or average pooling, 2×2 windows, stride 2, no padding (see {@link #is2x2}): for L
+     * Max or average pooling, 2×2 windows, stride 2, no padding ({@code Axis.isTiled(2)}): for L
      * outputs of a row, the 2L inputs of each of the two rows are two loads split into the even
      * and the odd columns (two shuffles), so every input is read once. Max visits the window in
      * row-major order with PoolKernels' rule (v &gt; best or v is NaN) and writes the winner's
@@ -261,10 +293,12 @@ public final class VecPool {
      * divides by 4. A row's remainder (fewer than L outputs, or the very end of x) takes the
      * scalar walk. Bit for bit the scalar results.
      */
-    public static void forward2x2(float[] y, int[] argmax, float[] x, int planes, int inH, int inW,
-                                  int[] winH, int[] winW, boolean max, boolean countIncludePad) {
-        int outH = winH.length / 3;
-        int outW = winW.length / 3;
+    private static void forward2x2(float[] y, int[] argmax, float[] x, int planes, Axis ah, Axis aw,
+                                   boolean max, boolean countIncludePad) {
+        int inH = ah.in();
+        int inW = aw.in();
+        int outH = ah.out();
+        int outW = aw.out();
         int inPlane = inH * inW;
         int outPlane = outH * outW;
         Parallel.forRange(planes, 6L * outPlane, nc -> {
@@ -275,7 +309,7 @@ public final class VecPool {
                 // NOTE: one small method per row kind, so that C2 inlines every Vector API call
                 int ow = max ? maxRow2x2(y, argmax, x, r0, inW, o, outW) : avgRow2x2(y, x, r0, inW, o, outW);
                 for (; ow < outW; ow++) {
-                    scalar(y, argmax, x, xBase, inW, 2 * oh, 2 * oh + 2, winW, oh, ow, o + ow, winH, max, countIncludePad);
+                    scalar(y, argmax, x, xBase, inW, 2 * oh, 2 * oh + 2, aw, oh, ow, o + ow, ah, max, countIncludePad);
                 }
             }
         });
@@ -333,9 +367,7 @@ public final class VecPool {
      * zeros. (Max pooling's backward stays the scalar loop: zeroing a plane in cache and storing
      * dy at the winners measured twice as fast as a vector gather that writes every dx.)
      */
-    public static void avgBackward2x2(float[] dx, float[] dy, int planes, int inH, int inW, int[] winH, int[] winW) {
-        int outH = winH.length / 3;
-        int outW = winW.length / 3;
+    private static void avgBackward2x2(float[] dx, float[] dy, int planes, int inH, int inW, int outH, int outW) {
         int inPlane = inH * inW;
         int outPlane = outH * outW;
         Parallel.forRange(planes, 4L * inPlane, nc -> {
@@ -381,9 +413,9 @@ public final class VecPool {
 
     /** One output by the scalar walk of PoolKernels.forward (T = 1). */
     private static void scalar(float[] y, int[] argmax, float[] x, int xBase, int inW, int h0, int h1,
-                               int[] winW, int oh, int ow, int o, int[] winH, boolean max, boolean countIncludePad) {
-        int w0 = winW[3 * ow];
-        int w1 = winW[3 * ow + 1];
+                               Axis aw, int oh, int ow, int o, Axis ah, boolean max, boolean countIncludePad) {
+        int w0 = aw.lo()[ow];
+        int w1 = aw.hi()[ow];
         float acc = max ? Float.NEGATIVE_INFINITY : 0f;
         int best = xBase + h0 * inW + w0;
         for (int h = h0; h < h1; h++) {
@@ -402,7 +434,7 @@ public final class VecPool {
             y[o] = acc;
             argmax[o] = best;
         } else {
-            int count = countIncludePad ? winH[3 * oh + 2] * winW[3 * ow + 2] : (h1 - h0) * (w1 - w0);
+            int count = countIncludePad ? ah.padded()[oh] * aw.padded()[ow] : (h1 - h0) * (w1 - w0);
             y[o] = acc / count;
         }
     }

@@ -23,6 +23,11 @@ public final class VecSoftmax {
     /** Positions of one task: a multiple of L; n·BLOCK floats of x and of y stay in L2. */
     private static final int BLOCK = 512;
 
+    /** Whether these loops take the shape: at least 16 positions after the axis (vectors run across them). */
+    public static boolean accepts(int inner) {
+        return inner >= 16;
+    }
+
     public static void forward(float[] y, float[] x, int outer, int n, int inner) {
         int blocks = (inner + BLOCK - 1) / BLOCK;
         Parallel.forRange(outer * blocks, 25L * n * BLOCK, t -> {

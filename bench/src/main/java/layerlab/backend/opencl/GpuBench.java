@@ -3,7 +3,10 @@ package layerlab.backend.opencl;
 import java.util.Arrays;
 import java.util.Locale;
 import layerlab.backend.Backend;
+import layerlab.backend.ConvShape;
 import layerlab.backend.Indices;
+import layerlab.backend.Pointwise;
+import layerlab.backend.PoolMode;
 import layerlab.backend.PoolWindows;
 import layerlab.backend.cpu.CpuBackend;
 import layerlab.backend.cpu.Parallel;
@@ -19,7 +22,8 @@ import layerlab.tensor.Tensor;
  * read once, outputs written once); GFLOP/s counts 2 per multiply-add (elements for the others).
  *
  * <p>Run: {@code java -cp <classpath> layerlab.backend.opencl.GpuBench [repetitions] [cpu-repetitions]}
- * (cpu-repetitions 0 skips the CPU column).
+ * (cpu-repetitions 0 skips the CPU column; scripts/gpu-check.sh runs it). It lives in the bench
+ * module under the backend's package name, for the slow twin's switch it times (convAlgorithm).
  */
 public final class GpuBench {
     private GpuBench() {}
@@ -47,7 +51,7 @@ public final class GpuBench {
 
         run("ReLU 32x64x56x56", 8.0 * numel, numel, reps, cpuReps, cl, cpu, (b, on) -> {
             Tensor xx = on.apply(x), y = xx.zerosLike();
-            return () -> b.reluForward(y, xx);
+            return () -> b.activationForward(Pointwise.RELU, y, xx, 0f);
         });
         run("BatchNorm train 32x64x56x56", 8.0 * numel, 8.0 * numel, reps, cpuReps, cl, cpu, (b, on) -> {
             Tensor xx = on.apply(x), y = xx.zerosLike();
@@ -60,12 +64,11 @@ public final class GpuBench {
                 b.batchNormForward(y, xx, mean, rstd, gamma, beta, n, c, s);
             };
         });
-        PoolWindows win = new PoolWindows(n * c, new int[] {1, h, w}, new int[] {1, h / 2, w / 2},
-                new int[] {1, 2, 2}, new int[] {1, 2, 2}, new int[] {0, 0, 0});
+        PoolWindows win = PoolWindows.of("MaxPool 2x2", PoolMode.MAX, new int[] {n, c, h, w}, 2, 2, 0, false);
         run("MaxPool 2x2 32x64x56x56", 4.0 * numel + 2.0 * numel, numel, reps, cpuReps, cl, cpu, (b, on) -> {
             Tensor xx = on.apply(x), y = b.zeros(n, c, h / 2, w / 2);
             Indices arg = b.indices(y.numel());
-            return () -> b.poolForward(y, arg, xx, win, true, false);
+            return () -> b.poolForward(y, arg, xx, win);
         });
         Tensor cw = Tensor.randn(Seed.of(2), c, c, 3, 3);
         for (ClConv.Algorithm alg : ClConv.Algorithm.values()) {
@@ -73,7 +76,8 @@ public final class GpuBench {
             run("Conv2d 3x3 64->64 32x64x56x56 " + alg, 8.0 * numel, 2.0 * numel * c * 9, Math.max(3, reps / 4),
                     alg == ClConv.Algorithm.IM2COL_GEMM ? Math.min(cpuReps, 1) : 0, cl, cpu, (b, on) -> {
                         Tensor xx = on.apply(x), y = xx.zerosLike(), ww = on.apply(cw), bias = b.zeros(c);
-                        return () -> b.conv2dForward(y, xx, ww, bias, n, c, h, w, c, 3, 1, 1, h, w);
+                        ConvShape cs = ConvShape.of(new int[] {n, c, h, w}, c, 3, 1, 1);
+                        return () -> b.conv2dForward(y, xx, ww, bias, cs);
                     });
         }
         cl.convAlgorithm(ClConv.Algorithm.IM2COL_GEMM);

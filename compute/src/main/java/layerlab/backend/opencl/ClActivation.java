@@ -3,25 +3,39 @@ package layerlab.backend.opencl;
 import static layerlab.backend.opencl.ClLaunch.defs;
 
 import layerlab.backend.Indices;
+import layerlab.backend.Pointwise;
 import layerlab.tensor.Tensor;
 
-/** activation.cl: elementwise activations, PReLU and Maxout. */
-final class ClActivations {
+/**
+ * activation.cl: elementwise activations, PReLU and Maxout. A {@link Pointwise} function's
+ * kernels are named after it ({@code elu_forward}, {@code elu_backward}); α is their last
+ * argument when the function takes one.
+ */
+final class ClActivation {
     private static final String F = "activation";
     private final ClLaunch cl;
 
-    ClActivations(ClLaunch cl) {
+    ClActivation(ClLaunch cl) {
         this.cl = cl;
     }
 
-    /** y = f(x) or dx = dy·f'(·): one work item per element. */
-    void elementwise(String kernel, Tensor out, Object... args) {
-        Object[] all = new Object[args.length + 1];
-        all[0] = cl.buf(out);
-        for (int i = 0; i < args.length; i++) {
-            all[i + 1] = args[i] instanceof Tensor t ? cl.buf(t) : args[i];
+    /** y = f(x): one work item per element. */
+    void forward(Pointwise f, Tensor y, Tensor x, float alpha) {
+        if (f.param() == Pointwise.Param.ALPHA) {
+            cl.run1(F, defs("N", y.numel()), f.kernel("forward"), y.numel(), cl.buf(y), cl.buf(x), alpha);
+        } else {
+            cl.run1(F, defs("N", y.numel()), f.kernel("forward"), y.numel(), cl.buf(y), cl.buf(x));
         }
-        cl.run1(F, defs("N", out.numel()), kernel, out.numel(), all);
+    }
+
+    /** dx = dy·f′ from what forward kept (x, or y): one work item per element. */
+    void backward(Pointwise f, Tensor dx, Tensor dy, Tensor kept, float alpha) {
+        String k = f.kernel("backward");
+        if (f.param() == Pointwise.Param.ALPHA) {
+            cl.run1(F, defs("N", dx.numel()), k, dx.numel(), cl.buf(dx), cl.buf(dy), cl.buf(kept), alpha);
+        } else {
+            cl.run1(F, defs("N", dx.numel()), k, dx.numel(), cl.buf(dx), cl.buf(dy), cl.buf(kept));
+        }
     }
 
     void preluForward(Tensor y, Tensor x, Tensor alpha, int outer, int channels, int inner) {

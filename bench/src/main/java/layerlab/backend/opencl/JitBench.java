@@ -11,32 +11,14 @@ import java.util.Map;
  * cache can help), and a lookup in this backend's program cache (what every later launch pays; mean of 10,000).
  * Specialized on the shapes of the benchmark network (32×64×56×56, Linear 256×4096→4096).
  *
- * <p>Run: {@code mvn -q -B -pl compute compile exec:java -Dexec.mainClass=layerlab.backend.opencl.JitBench}.
+ * <p>Run: {@code mvn -q -B -pl bench -am compile exec:java} (bench/pom.xml names this class). It
+ * lives in the bench module under the backend's package name, for the package-private program
+ * cache it times.
  * For truly cold numbers disable the drivers' disk caches: {@code POCL_KERNEL_CACHE=0} (PoCL),
  * {@code CUDA_CACHE_DISABLE=1} (NVIDIA).
  */
 public final class JitBench {
     private JitBench() {}
-
-    /** One program per kernel family, with the defines the benchmark shapes give it. */
-    static Map<String, String> programs(int wg, boolean fp64) {
-        Map<String, String> m = new java.util.LinkedHashMap<>();
-        int n = 32, c = 64, h = 56, w = 56;
-        int numel = n * c * h * w;
-        m.put("activation", "-DN=" + numel);
-        m.put("elementwise", "-DN=" + numel);
-        m.put("dropout", "-DN=" + numel);
-        m.put("pool", ClLaunch.defs("PLANES", n * c, "IT", 1, "IH", h, "IW", w, "OT", 1, "OH", h / 2, "OW", w / 2,
-                "KT", 1, "KH", 2, "KW", 2, "ST", 1, "SH", 2, "SW", 2, "PT", 0, "PH", 0, "PW", 0, "MAX", 1,
-                "COUNT_INCLUDE_PAD", 1));
-        m.put("norm", ClLaunch.defs("NB", n, "C", c, "S", h * w, "WG", wg, "BATCH_STATISTICS", 1, "PARTS", 1));
-        m.put("softmax", ClLaunch.defs("OUTER", 256, "LEN", 10, "INNER", 1, "WG", wg));
-        m.put("gemm", new ClLinear.Gemm(256, 4096, 4096, false, true, false, true, false, 1, 0, 0, 0).defines());
-        m.put("optim", "-DN=" + numel + " -DREAL_IS_DOUBLE=" + (fp64 ? 1 : 0));
-        m.put("conv", ClLaunch.defs("NB", n, "C", c, "H", h, "W", w, "O", c, "KS", 3, "STRIDE", 1, "PAD", 1,
-                "OH", h, "OW", w, "WG", wg));
-        return m;
-    }
 
     public static void main(String[] args) {
         OpenClBackend backend = new OpenClBackend();
@@ -47,7 +29,7 @@ public final class JitBench {
         System.out.println("device: " + backend.devices().get(0));
         System.out.println("driver disk caches: POCL_KERNEL_CACHE=" + System.getenv("POCL_KERNEL_CACHE")
                 + " CUDA_CACHE_DISABLE=" + System.getenv("CUDA_CACHE_DISABLE"));
-        Map<String, String> programs = programs(new ClLaunch(backend).wg(), rt.fp64);
+        Map<String, String> programs = KernelSource.families(new ClLaunch(backend).wg(), rt.fp64);
         // the first build also starts the driver's compiler: measured apart on a one-line program
         System.out.printf(Locale.ROOT, "compiler start-up (first build, elementwise -DN=1): %.1f ms%n",
                 time(() -> rt.program("elementwise", "-DN=1")));

@@ -9,7 +9,9 @@ import org.jocl.cl_platform_id;
 /**
  * A small clinfo: every OpenCL platform and device this JVM sees, or the exact reason why none.
  * Exits with 0 when a platform whose name contains the filter (first argument, or
- * layerlab.opencl.platform / $LAYERLAB_OPENCL_PLATFORM) has a device, else 2.
+ * layerlab.opencl.platform / $LAYERLAB_OPENCL_PLATFORM) has a device, else 2. Run by
+ * scripts/gpu-check.sh; it lives in the bench module under the backend's package name (the only
+ * one that may use org.jocl, and the one whose device queries it shares).
  */
 public final class ClInfo {
     private ClInfo() {}
