@@ -101,6 +101,8 @@ def _region_problems(cell):
             except ValueError as e:
                 problems.append(str(e))
     if role == 'test':
+        if not meta.source(cell).strip():
+            problems.append('an empty test cell: it would give its points for nothing')
         try:
             regions.check_hidden_at_end(lines, hid)
         except ValueError as e:

@@ -80,9 +80,9 @@ class NotebookRun:
         self.deadline = None
 
     async def run(self):
-        self.deadline = time.monotonic() + self.notebook_timeout
         succeeded = []
         await self._start()
+        self.deadline = time.monotonic() + self.notebook_timeout   # the first start-up is the grader's, not the notebook's
         try:
             for index, cell in enumerate(self.nb.cells):
                 if cell.cell_type != 'code' or not cell.source.strip():
@@ -108,7 +108,9 @@ class NotebookRun:
         limit = min(self.cell_timeout, left)
         outcome = await self._execute(cell, index, limit)
         if outcome == 'timeout':
-            cell.outputs.append(error_output('CellTimeoutError', f'the cell did not finish within {limit:g} s and was '
+            within = (f'{limit:g} s' if limit == self.cell_timeout
+                      else f'the {limit:.0f} s left of the notebook\'s {self.notebook_timeout:g} s')
+            cell.outputs.append(error_output('CellTimeoutError', f'the cell did not finish within {within} and was '
                                              'stopped: look for a loop that never ends'))
         elif outcome == 'dead':
             cell.outputs.append(error_output('DeadKernelError', await self._death_reason()))
@@ -127,7 +129,7 @@ class NotebookRun:
     async def _recover(self, succeeded, failed_index):
         """A fresh kernel with the successful cells before ``failed_index`` run again."""
         await self._stop()
-        while self.restarts < MAX_RESTARTS:
+        while self.restarts < MAX_RESTARTS and time.monotonic() < self.deadline:
             self.restarts += 1
             try:
                 await self._start()
@@ -136,10 +138,16 @@ class NotebookRun:
                 continue
             if await self._replay(succeeded, failed_index):
                 return
-        self.notes.append(f'gave up after {self.restarts} kernel restarts')
+        if time.monotonic() >= self.deadline:
+            self.notes.append(f'the notebook used up its {self.notebook_timeout:g} s; the kernel was not restarted')
+        else:
+            self.notes.append(f'gave up after {self.restarts} kernel restarts')
         self.client = None
 
     async def _replay(self, succeeded, failed_index):
+        # NOTE: the failed cell is not replayed, so what it drew from the default seeds (%seed) is
+        # not drawn again: later cells get other (still seeded, so repeatable) random numbers than
+        # in an uninterrupted run.
         for index in succeeded:
             original = self.nb.cells[index]
             scratch = copy.deepcopy(original)
@@ -168,6 +176,7 @@ class NotebookRun:
                 with open(self.pid_file, 'a', encoding='utf-8') as f:
                     f.write(f'{km.provisioner.pid}\n')
             await client.async_start_new_kernel_client()
+            await self._warm_up(client)
         except Exception as e:  # a missing java, a kernel that exits at start-up, a start-up timeout
             await _shutdown(km, client)
             raise GraderError(f'the kernel {self.kernel_name!r} did not start: {type(e).__name__}: {e}; '
@@ -175,6 +184,16 @@ class NotebookRun:
         finally:
             console.close()
         self.client = client
+
+    async def _warm_up(self, client):
+        """Waits until the kernel runs code: it answers at once but starts JShell in the background, and
+        that start-up (seconds on a loaded machine) is not the first cell's time."""
+        msg_id = client.kc.execute('', silent=True, store_history=False)
+        deadline = time.monotonic() + self.startup_timeout
+        while True:
+            reply = await client.kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+            if reply['parent_header'].get('msg_id') == msg_id:
+                return
 
     async def _stop(self):
         if self.client is not None:

@@ -1,5 +1,4 @@
 """./lab assign: the student version of the fixture master, and the malformed masters it refuses."""
-import copy
 import hashlib
 import os
 import tempfile
