@@ -98,6 +98,8 @@ def cmd_grade(args):
         raise runner.GraderError('give either a submitted/ folder or --submission PATH --student ID')
     if args.submission:
         return _grade_one(args, opts)
+    if not os.path.isdir(args.submitted):
+        raise runner.GraderError(f'{args.submitted}: no such folder (expected submitted/STUDENT/ASSIGNMENT/)')
     work = tempfile.mkdtemp(prefix='layerlab-unpack-')
     try:
         subs, notes = batch.discover(args.submitted, opts.masters, work)

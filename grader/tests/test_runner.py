@@ -48,5 +48,22 @@ class Limits(unittest.TestCase):
             runner.grading_kernelspec(support.KERNEL, 'lots', tempfile.gettempdir(), '/dev/null')
 
 
+class GraderFailures(unittest.TestCase):
+    def test_a_submission_the_grader_cannot_run_fails_the_batch_and_says_where(self):
+        with tempfile.TemporaryDirectory(prefix='layerlab-runner-test-') as work:
+            support.write(support.solved(), os.path.join(work, 'submitted', 'eve', support.NAME))
+            out = os.path.join(work, 'out')
+            done = support.grader('grade', os.path.join(work, 'submitted'), '--masters', support.MASTERS, '--out', out,
+                                  '--kernel', 'no-such-kernel')
+            self.assertEqual(done.returncode, 1, done.stdout)
+            self.assertIn(f'eve/{support.NAME}: the grader failed (exit 1); see ', done.stdout)
+            with open(os.path.join(out, 'logs', f'eve--{support.NAME}.log'), encoding='utf-8') as f:
+                self.assertIn("no kernelspec 'no-such-kernel' installed", f.read())
+            self.assertFalse(os.path.exists(os.path.join(out, 'results', 'eve')), 'no grade for a submission not graded')
+            done = support.grader('grade', os.path.join(work, 'nowhere'), '--masters', support.MASTERS)
+            self.assertEqual(done.returncode, 1)
+            self.assertIn('nowhere: no such folder', done.stdout)
+
+
 if __name__ == '__main__':
     unittest.main()
