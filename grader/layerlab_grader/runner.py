@@ -27,6 +27,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 HEAP = re.compile(r'^[1-9][0-9]*[kKmMgG]?$')
 MAX_RESTARTS = 20
 MAX_OUTPUT_CHARS = 100_000
+IOPUB_TIMEOUT = 30   # seconds to wait for a cell's outputs after its reply (nbclient's default, 4, is short on a loaded machine)
 
 
 class GraderError(Exception):
@@ -168,7 +169,7 @@ class NotebookRun:
         km = AsyncKernelManager(kernel_name=self.kernel_name, kernel_spec_manager=ksm)
         client = NotebookClient(self.nb, km=km, allow_errors=True, interrupt_on_timeout=False,
                                 startup_timeout=self.startup_timeout, shutdown_kernel='immediate',
-                                record_timing=False)
+                                record_timing=False, iopub_timeout=IOPUB_TIMEOUT, on_cell_executed=_error_from_reply)
         console = open(self.console_path, 'ab')
         try:
             await client.async_start_new_kernel(cwd=self.cwd, stdout=console, stderr=console)
@@ -212,6 +213,14 @@ class NotebookRun:
             return ('the kernel process exited (status 0) while this cell ran: the code called System.exit, '
                     'which ends the whole notebook; never call it in a cell')
         return f'the kernel process died (exit status {code}) while this cell ran and was restarted'
+
+
+def _error_from_reply(cell, cell_index, execute_reply):
+    """A failed cell whose error output never arrived (IOPub is a separate socket) still fails."""
+    content = (execute_reply or {}).get('content', {})
+    if content.get('status') == 'error' and not any(o.get('output_type') == 'error' for o in cell.outputs):
+        cell.outputs.append(nbformat.v4.new_output('error', ename=content.get('ename', 'Error'),
+                                                   evalue=content.get('evalue', ''), traceback=content.get('traceback', [])))
 
 
 async def _shutdown(km, client):
