@@ -1,0 +1,1 @@
+"""layerlab's autograder: nbgrader-format lab notebooks for the Java kernel (see labs/FORMAT.md)."""
