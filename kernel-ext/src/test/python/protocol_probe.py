@@ -142,7 +142,7 @@ def main():
         queued = kc.execute('"queued cell ran"')
         OBS['noabort_first'] = collect(kc, first, 30)
         OBS['noabort_queued'] = collect(kc, queued, 30)
-        OBS['tensor'] = run(kc, 'var x = Tensor.randn(1, 2, 3, 4, 4);\nArrays.toString(x.shape())')
+        OBS['tensor'] = run(kc, 'var x = Tensor.randn(2, 3, 4, 4);\nArrays.toString(x.shape())')
 
         interrupt_case(km, kc, 'long n = 0;\nwhile (true) { n++; }', 'busy')
         interrupt_case(km, kc, 'Thread.sleep(600_000);', 'sleep')
@@ -233,7 +233,7 @@ def main():
         OBS['device_cpu'] = run(kc, '%device cpu')
         OBS['device_bad'] = run(kc, '%device tpu')
         OBS['layers'] = run(kc, '%%layers\nvar net = new Sequential(new ReLU(), new MaxPool(2, 2));\n'
-                                'net.forward(Tensor.randn(1, 1, 2, 4, 4)).numel()')
+                                'net.forward(Tensor.randn(1, 2, 4, 4)).numel()')
         OBS['layers_none'] = run(kc, '%%layers\n2 * 21')
         OBS['layers_bad'] = run(kc, '%%layers now\n1')
         OBS['final'] = run(kc, '1 + 1')

@@ -10,21 +10,21 @@ import java.util.stream.Collectors;
 import jdk.jshell.JShell;
 import jdk.jshell.SourceCodeAnalysis;
 import jdk.jshell.VarSnippet;
+import layerlab.kernel.exec.CellError;
+import layerlab.kernel.exec.Session;
+import layerlab.kernel.magic.LabMagics;
+import layerlab.kernel.wire.Kernel;
 
 /**
  * Help while typing: completion, inspection (signature and Javadoc) and "is this cell complete?",
  * all from JShell's source analysis, on the snippet of the cell that holds the cursor.
  */
 final class CodeAssist {
-    static final String IS_COMPLETE_YES = "complete";
-    static final String IS_COMPLETE_BAD = "invalid";
-    static final String IS_COMPLETE_MAYBE = "unknown";
-
-    private final LabKernel kernel;
+    private final Session session;
     private final LabMagics magics;
 
-    CodeAssist(LabKernel kernel, LabMagics magics) {
-        this.kernel = kernel;
+    CodeAssist(Session session, LabMagics magics) {
+        this.session = session;
         this.magics = magics;
     }
 
@@ -90,7 +90,7 @@ final class CodeAssist {
             }
             return null;
         }
-        JShell js = kernel.jshell();
+        JShell js = session.jshell();
         SourceCodeAnalysis sca = js.sourceCodeAnalysis();
         int start = snippetStart(sca, code, cursor);
         String src = code.substring(start);
@@ -115,7 +115,7 @@ final class CodeAssist {
         while (cursor < code.length() && Character.isJavaIdentifierPart(code.charAt(cursor))) {
             cursor++;
         }
-        JShell js = kernel.jshell();
+        JShell js = session.jshell();
         String variable = describeVariable(js, code, cursor);
         if (variable != null) {
             return new DisplayData(variable);
@@ -144,11 +144,11 @@ final class CodeAssist {
 
     String isComplete(String code) {
         try {
-            JShell js = kernel.jshell();
+            JShell js = session.jshell();
             SourceCodeAnalysis sca = js.sourceCodeAnalysis();
             String stripped = code.stripLeading();
             if (stripped.startsWith("%%")) {
-                return IS_COMPLETE_YES;
+                return Kernel.COMPLETE;
             }
             StringBuilder java = new StringBuilder();
             for (String line : code.split("\n", -1)) {
@@ -162,23 +162,23 @@ final class CodeAssist {
                 switch (ci.completeness()) {
                     case COMPLETE, COMPLETE_WITH_SEMI -> {
                         if (ci.remaining().isBlank()) {
-                            return IS_COMPLETE_YES;
+                            return Kernel.COMPLETE;
                         }
                         rest = ci.remaining();
                     }
                     case EMPTY -> {
-                        return IS_COMPLETE_YES;
+                        return Kernel.COMPLETE;
                     }
                     case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE -> {
                         return indentFor(code);
                     }
                     default -> {
-                        return IS_COMPLETE_BAD;
+                        return Kernel.INVALID;
                     }
                 }
             }
         } catch (CellError e) {
-            return IS_COMPLETE_MAYBE;
+            return Kernel.UNKNOWN;
         }
     }
 

@@ -30,12 +30,12 @@ public final class Lab {
     /** The renderer registry (register a view for a type with {@code renderer().createRegistration(T.class)}). */
     public static Renderer renderer() {
         LabKernel k = kernel;
-        return k != null ? k.getRenderer() : Renderers.standalone();
+        return k != null ? k.getRenderer() : Rendering.standalone();
     }
 
     /** Renders {@code value} as the notebook would show it, without showing it. */
     public static DisplayData renderValue(Object value) {
-        return Renderers.render(renderer(), value);
+        return Rendering.render(renderer(), value);
     }
 
     /** The device {@code %device} selected (cpu at start): {@code x.to(device())} moves a tensor there. */

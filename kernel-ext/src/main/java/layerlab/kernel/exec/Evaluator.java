@@ -1,0 +1,206 @@
+package layerlab.kernel.exec;
+
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import jdk.jshell.JShell;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+
+/**
+ * Runs Java source through JShell snippet by snippet, turns failures into {@link CellError}s,
+ * and stops a running snippet on interrupt.
+ */
+public final class Evaluator {
+    private static final Logger LOG = Logger.getLogger(Evaluator.class.getName());
+
+    /** Marks "the cell has no value to show". */
+    public static final Object NO_VALUE = new Object();
+
+    private volatile JShell jshell;
+    private volatile boolean evalRunning;
+    /** Counts evaluations, so an interrupt stops only the evaluation it was meant for. */
+    private volatile long evalGeneration;
+    private volatile boolean interruptRequested;
+    /** True from the start of an execute request to its reply (evalRunning only while JShell runs). */
+    private volatile boolean cellActive;
+    private volatile Thread stopper;
+
+    public void setJShell(JShell js) {
+        this.jshell = js;
+    }
+
+    /** A cell starts: forget an interrupt that came for an earlier one. */
+    public synchronized void startCell() {
+        interruptRequested = false;
+        cellActive = true;
+    }
+
+    public synchronized void endCell() {
+        cellActive = false;
+    }
+
+    /**
+     * Evaluates Java source (one or more snippets); returns the last snippet's value or
+     * {@link #NO_VALUE}. {@code firstLine}: the cell line the source starts on (for
+     * the line numbers of compile errors).
+     */
+    public Object runCode(JShell js, String code, int firstLine) throws CellError {
+        SourceCodeAnalysis sca = js.sourceCodeAnalysis();
+        String rest = code;
+        Object value = NO_VALUE;
+        while (!rest.isBlank()) {
+            int start = code.length() - rest.length(); // a snippet's source keeps its leading blank lines
+            int line = firstLine + (int) code.substring(0, start).chars().filter(ch -> ch == '\n').count();
+            SourceCodeAnalysis.CompletionInfo ci = sca.analyzeCompletion(rest);
+            String src;
+            switch (ci.completeness()) {
+                case COMPLETE, COMPLETE_WITH_SEMI -> {
+                    src = ci.source();
+                    rest = ci.remaining();
+                }
+                case EMPTY -> {
+                    return value;
+                }
+                default -> {
+                    src = rest;
+                    rest = "";
+                }
+            }
+            value = evalSnippet(js, src, line);
+        }
+        return value;
+    }
+
+    /** Evaluates exactly one snippet. */
+    public Object evalSnippet(JShell js, String src) throws CellError {
+        return evalSnippet(js, src, 1);
+    }
+
+    private Object evalSnippet(JShell js, String src, int firstLine) throws CellError {
+        if (interruptRequested) {
+            throw CellErrors.interrupted(null);
+        }
+        LabExecutionControl.clearLastValue();
+        List<SnippetEvent> events;
+        synchronized (this) {
+            evalGeneration++;
+            evalRunning = true;
+        }
+        try {
+            events = js.eval(src);
+        } finally {
+            synchronized (this) {
+                evalRunning = false;
+            }
+        }
+        SnippetEvent main = null;
+        for (SnippetEvent e : events) {
+            if (e.causeSnippet() == null) {
+                main = e;
+                break;
+            }
+        }
+        if (interruptRequested) {
+            throw CellErrors.interrupted(main != null ? main.exception() : null);
+        }
+        if (main == null) {
+            return NO_VALUE;
+        }
+        Snippet sn = main.snippet();
+        if (main.status() == Snippet.Status.REJECTED) {
+            throw CellErrors.compileError(js, sn, firstLine);
+        }
+        if (main.exception() != null) {
+            throw CellErrors.runtimeError(js, main.exception());
+        }
+        if (main.status() == Snippet.Status.RECOVERABLE_DEFINED || main.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
+            if (sn instanceof jdk.jshell.DeclarationSnippet ds) {
+                String missing = js.unresolvedDependencies(ds).collect(Collectors.joining(", "));
+                System.out.println("note: " + CellErrors.describe(sn) + " can be used once " + missing + " is declared");
+            }
+        }
+        return switch (sn.subKind()) {
+            case TEMP_VAR_EXPRESSION_SUBKIND, VAR_VALUE_SUBKIND, OTHER_EXPRESSION_SUBKIND -> LabExecutionControl.lastValue();
+            default -> NO_VALUE;
+        };
+    }
+
+    /**
+     * Stops the running cell: interrupts its threads (a sleep or an interruptible library loop
+     * ends), then, while it still runs, asks JShell to stop it (Thread.stop on JDK 17, the stop
+     * checks woven into cell code on newer JDKs) and interrupts again, every 200 ms.
+     */
+    public void interrupt() {
+        synchronized (this) {
+            if (!cellActive && !evalRunning) {
+                LOG.info("interrupt: no cell is running");
+                return;
+            }
+            interruptRequested = true; // a snippet not yet started will not start
+            if (!evalRunning || (stopper != null && stopper.isAlive())) {
+                return;
+            }
+            long generation = evalGeneration;
+            stopper = new Thread(() -> stopCell(generation), "layerlab-interrupt");
+            stopper.setDaemon(true);
+            stopper.start();
+        }
+    }
+
+    private boolean stillRunning(long generation) {
+        synchronized (this) {
+            return evalRunning && evalGeneration == generation;
+        }
+    }
+
+    private void stopCell(long generation) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        int round = 0;
+        while (stillRunning(generation) && System.nanoTime() < deadline) {
+            synchronized (this) {
+                if (!stillRunning(generation)) {
+                    break;
+                }
+                interruptSnippetThreads();
+            }
+            if (round > 0) {
+                try {
+                    JShell js = jshell;
+                    if (js != null && stillRunning(generation)) {
+                        js.stop();
+                    }
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "JShell.stop failed", e);
+                }
+            }
+            round++;
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+        LOG.info("interrupt: " + (stillRunning(generation) ? "cell still running after 30 s" : "cell stopped after " + round + " round(s)"));
+    }
+
+    private static void interruptSnippetThreads() {
+        Thread t = LabExecutionControl.snippetThread();
+        if (t == null) {
+            return;
+        }
+        ThreadGroup g = t.getThreadGroup();
+        if (g == null) {
+            t.interrupt();
+            return;
+        }
+        Thread[] threads = new Thread[g.activeCount() + 8];
+        int n = g.enumerate(threads);
+        for (int i = 0; i < n; i++) {
+            threads[i].interrupt();
+        }
+        t.interrupt();
+    }
+}

@@ -1,0 +1,177 @@
+package layerlab.view;
+
+import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import layerlab.nn.Activation;
+import layerlab.nn.BatchNorm;
+import layerlab.nn.GroupNorm;
+import layerlab.nn.InstanceNorm;
+import layerlab.nn.Layer;
+import layerlab.nn.LayerNorm;
+import layerlab.nn.MaxPool;
+import layerlab.nn.Summary;
+import layerlab.nn.Trace;
+import layerlab.tensor.Tensor;
+
+import java.util.List;
+
+/**
+ * One-line views for notebooks: each returns a static MIME bundle (text/plain always, plus
+ * text/html and/or image/png) that the kernel displays as-is, and that a unit test can inspect.
+ *
+ * <pre>
+ * show(x)                      summary + number grid (small) or heatmap tiles (rank 3–5)
+ * show(x, Scale.PER_TILE)      each tile on its own color scale
+ * featureMaps(x)               every channel of sample 0 (the ConvNetJS view)
+ * plot(new ReLU(), -3, 3)      f and f′
+ * plotAll(-3, 3, f, g, …)      one small chart per activation (lecture slide 12)
+ * histogram(x)                 value histogram with exact zeros and saturation
+ * compare(layer, x)            runs the layer: input → output side by side (max-pool winners marked)
+ * bnStats(bn)                  per channel μ_B, σ²_B vs running μ_avg, σ²_avg, and γ, β
+ * normStats(ln | in | gn)      the last forward's (N, G) statistics and the axes they reduce
+ * normDiagram()                which axes of (N,C,H,W) BN/LN/IN/GN reduce
+ * summary(model, 1, 1, 28, 28) layers, output shapes, trainable / non-trainable parameters
+ * layers(model, x)             one forward pass: every layer's output, range, zeros, thumbnails
+ * new Progress(steps)          training progress, re-rendered with updateDisplay
+ * new BnMonitor(bn)            running statistics over training steps
+ * </pre>
+ */
+public final class Views {
+    private Views() {
+    }
+
+    /** Summary line (shape, device, min/max/mean/std, NaN/Inf flagged) and the values. */
+    public static DisplayData show(Tensor x) {
+        return TensorView.show(x, Scale.SHARED);
+    }
+
+    /** As {@link #show(Tensor)}, choosing one shared color scale or one per tile. */
+    public static DisplayData show(Tensor x, Scale scale) {
+        return TensorView.show(x, scale);
+    }
+
+    /** Every channel of sample 0 of an (N,C,H,W) or (C,H,W) tensor as heatmap tiles. */
+    public static DisplayData featureMaps(Tensor x) {
+        return TensorView.featureMaps(x, 0, Scale.SHARED);
+    }
+
+    /** Every channel of sample {@code n}. */
+    public static DisplayData featureMaps(Tensor x, int n) {
+        return TensorView.featureMaps(x, n, Scale.SHARED);
+    }
+
+    /** Every channel of sample {@code n}, with a shared or per-tile color scale. */
+    public static DisplayData featureMaps(Tensor x, int n, Scale scale) {
+        return TensorView.featureMaps(x, n, scale);
+    }
+
+    /** f(x) and f′(x) for x in [from, to], with axis labels, legend and grid. */
+    public static DisplayData plot(Activation f, double from, double to) {
+        return ActivationView.plot(f, from, to);
+    }
+
+    /** One small chart per activation (f solid, f′ dashed), three per row. */
+    public static DisplayData plotAll(double from, double to, Activation... fs) {
+        return ActivationView.plotAll(from, to, fs);
+    }
+
+    /**
+     * Histogram of the values, annotated with the fraction of exact zeros and of saturated values
+     * (for values in [0, 1]: x ≤ 0.01 or x ≥ 0.99; in [−1, 1]: |x| ≥ 0.99; otherwise none).
+     */
+    public static DisplayData histogram(Tensor x) {
+        return HistogramView.histogram(x, null);
+    }
+
+    /** Histogram where "saturated" means x ≤ low or x ≥ high. */
+    public static DisplayData histogram(Tensor x, double low, double high) {
+        if (!(low < high)) {
+            throw new IllegalArgumentException("histogram: expected low < high, got low=" + low + ", high=" + high);
+        }
+        return HistogramView.histogram(x, new HistogramView.Thresholds(low, high));
+    }
+
+    /**
+     * Runs {@code layer.forward(x)} and shows input → output side by side: number grids when both
+     * are small, heatmap tiles otherwise. NOTE: this is a real forward pass — a layer in training
+     * mode updates its state (BatchNorm's running statistics, Dropout's mask).
+     */
+    public static DisplayData compare(Layer layer, Tensor x) {
+        Tensor y = layer.forward(x);
+        int[] winners = layer instanceof MaxPool mp ? mp.lastArgmax() : null;
+        return CompareView.compare(layer.toString(), x, y, winners);
+    }
+
+    /** The cube diagrams of BatchNorm, LayerNorm, InstanceNorm and GroupNorm (lecture §9–10). */
+    public static DisplayData normDiagram() {
+        String svg = NormDiagram.svg(null, 6, 3);
+        String text = "Which values share one mean and variance, for x of shape (N, C, H, W):\n"
+                + "BatchNorm    over N, H, W  (one per channel)\n"
+                + "LayerNorm    over C, H, W  (one per sample)\n"
+                + "InstanceNorm over H, W     (one per sample and channel)\n"
+                + "GroupNorm    over C/G channels, H, W (one per sample and group)";
+        return Bundle.text(text).html(svg).svg(svg).build();
+    }
+
+    /**
+     * BatchNorm per channel: the last training batch's μ_B, σ²_B against the running μ_avg, σ²_avg
+     * (μ_avg ← α·μ_avg + (1−α)·μ_B), and γ, β — charts and a table.
+     */
+    public static DisplayData bnStats(BatchNorm bn) {
+        return BnView.bnStats(bn);
+    }
+
+    /** LayerNorm's per-sample μ^t, σ²^t of the last forward (over C, H, W), with the cube diagram. */
+    public static DisplayData normStats(LayerNorm ln) {
+        return NormView.normStats(ln.toString(), NormDiagram.Kind.LAYER, ln.lastMean(), ln.lastVar(), "sample", 0, 0);
+    }
+
+    /** InstanceNorm's per-sample, per-channel μ^{mt}, σ²^{mt} (over H, W), with the cube diagram. */
+    public static DisplayData normStats(InstanceNorm in) {
+        int c = in.config().channels();
+        return NormView.normStats(in.toString(), NormDiagram.Kind.INSTANCE, in.lastMean(), in.lastVar(), "channel", c, c);
+    }
+
+    /** GroupNorm's per-sample, per-group statistics (over C/G channels, H, W), with the cube diagram. */
+    public static DisplayData normStats(GroupNorm gn) {
+        return NormView.normStats(gn.toString(), NormDiagram.Kind.GROUP, gn.lastMean(), gn.lastVar(), "group",
+                gn.config().channels(), gn.config().groups());
+    }
+
+    /** The batch-norm view under the common name (BatchNorm reduces over N, H, W). */
+    public static DisplayData normStats(BatchNorm bn) {
+        return BnView.bnStats(bn);
+    }
+
+    /** The table of layers, output shapes and parameter counts (HTML and plain text). */
+    public static DisplayData summary(Summary s) {
+        return SummaryView.summary(s);
+    }
+
+    /** {@link #summary(Summary)} of {@code model} for one input shape, e.g. (1, 1, 28, 28). */
+    public static DisplayData summary(Layer model, int... inputShape) {
+        return SummaryView.summary(Summary.of(model, inputShape));
+    }
+
+    /**
+     * Runs {@code model.forward(x)} under a {@link Trace} and shows every layer's output: shape,
+     * min / mean / max, exact zeros, NaN/Inf flags and thumbnails of sample 0.
+     */
+    public static DisplayData layers(Layer model, Tensor x) {
+        return LayersView.layers(Trace.run(() -> model.forward(x)));
+    }
+
+    /** The layer table of an already recorded trace (what the {@code %%layers} magic shows). */
+    public static DisplayData layers(List<Trace.Entry> entries) {
+        return LayersView.layers(entries);
+    }
+
+    /** {@code new Progress(steps)}: a progress bar with curves, for {@code display} and {@code updateDisplay}. */
+    public static Progress progress(int steps) {
+        return new Progress(steps);
+    }
+
+    /** {@code new BnMonitor(bn)}: running statistics over training steps; call {@code record()} each step. */
+    public static BnMonitor bnMonitor(BatchNorm bn) {
+        return new BnMonitor(bn);
+    }
+}

@@ -1,0 +1,171 @@
+package layerlab.view;
+
+import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
+import layerlab.tensor.Seed;
+import layerlab.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.awt.image.BufferedImage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TensorViewTest {
+    private static final float[][] SLIDE = {{1, 3, 2, 9}, {7, 4, 1, 5}, {8, 5, 2, 3}, {4, 2, 1, 4}};
+
+    @Test
+    void small2dIsAnHtmlGridWithEveryValue() {
+        DisplayData d = Views.show(Tensor.of2d(SLIDE));
+        String html = BundleAssert.html(d, "show-slide");
+        String text = BundleAssert.text(d);
+        assertEquals(16, BundleAssert.count(html, "<td"), "one cell per value");
+        for (float[] row : SLIDE) {
+            for (float v : row) {
+                assertTrue(html.contains(">" + (int) v + "</td>"), "value " + v + " in the grid");
+            }
+        }
+        assertTrue(text.contains("shape [4, 4]"), text);
+        assertTrue(text.contains("min 1") && text.contains("max 9"), text);
+        assertTrue(text.contains("[[1, 3, 2, 9]"), "the grid is in the text fallback: " + text);
+        assertNull(d.getData(MIMEType.IMAGE_PNG), "a small grid needs no picture");
+    }
+
+    @Test
+    void summaryHasMeanAndStd() {
+        DisplayData d = Views.show(Tensor.of(new float[] {1, 2, 3, 4}, 4));
+        String text = BundleAssert.text(d);
+        assertTrue(text.contains("mean 2.5"), text);
+        assertTrue(text.contains("std 1.118"), text); // population std of 1..4
+        assertTrue(text.contains("on cpu"), text);
+    }
+
+    @Test
+    void nanAndInfAreFlaggedLoudly() {
+        Tensor x = Tensor.of2d(new float[][] {{1, Float.NaN}, {Float.POSITIVE_INFINITY, Float.NaN}});
+        DisplayData d = Views.show(x);
+        String text = BundleAssert.text(d);
+        String html = BundleAssert.html(d, "show-nan-grid");
+        assertTrue(text.startsWith("!!! WARNING: 2 NaN, 1 +Inf out of 4 values"), text);
+        assertTrue(html.contains("2 NaN, 1 +Inf out of 4 values"), html);
+        assertTrue(html.contains(">NaN</td>") && html.contains(">+Inf</td>"), html);
+        assertTrue(text.contains("min 1  max 1"), "min/max over the finite values: " + text);
+    }
+
+    @Test
+    void nanInHeatmapIsFlaggedInTextHtmlAndPicture() {
+        Tensor x = Tensor.randn(Seed.of(3), 2, 3, 12, 12);
+        x.data()[5] = Float.NaN;
+        x.data()[200] = Float.NEGATIVE_INFINITY;
+        DisplayData d = Views.show(x);
+        assertTrue(BundleAssert.text(d).contains("1 NaN, 1 -Inf out of 864 values"));
+        assertTrue(BundleAssert.html(d).contains("WARNING") || BundleAssert.html(d).contains("1 NaN"));
+        BufferedImage img = BundleAssert.png(d, "show-nan");
+        assertTrue(BundleAssert.hasColor(img, Colormap.NON_FINITE.getRGB()), "NaN pixels drawn in magenta");
+    }
+
+    @Test
+    void rank4IsHeatmapTilesWithColorbar() {
+        DisplayData d = Views.show(Tensor.randn(Seed.of(7), 2, 4, 28, 28));
+        String text = BundleAssert.text(d);
+        String html = BundleAssert.html(d);
+        BufferedImage img = BundleAssert.png(d, "show-rank4");
+        assertTrue(text.contains("8 tiles"), text);
+        assertTrue(html.contains("data:image/png;base64,"), "HTML embeds the picture");
+        assertTrue(img.getWidth() <= TilePainter.MAX_WIDTH + 40, "fits a notebook: " + img.getWidth());
+    }
+
+    @Test
+    void aBatchOfGreyImagesSitsSideBySide() {
+        BufferedImage batch = BundleAssert.png(Views.show(Tensor.randn(Seed.of(8), 8, 1, 28, 28)), "show-grey-batch");
+        BufferedImage one = BundleAssert.png(Views.show(Tensor.randn(Seed.of(8), 1, 1, 28, 28)), "show-grey-one");
+        // a lone image is drawn larger; eight in one row are no taller than it, and wider
+        assertTrue(batch.getWidth() > one.getWidth(), "8 images in a row: " + batch.getWidth() + " vs " + one.getWidth());
+        assertTrue(batch.getHeight() <= one.getHeight(), "one row, not one row per image: " + batch.getHeight()
+                + " vs " + one.getHeight());
+    }
+
+    @Test
+    void capsAreNoted() {
+        DisplayData d = Views.show(Tensor.randn(Seed.of(1), 10, 20, 6, 6));
+        String text = BundleAssert.text(d);
+        assertTrue(text.contains("showing 8 of 10 samples"), text);
+        assertTrue(text.contains("showing 16 of 20 channels"), text);
+        assertTrue(BundleAssert.html(d).contains("showing 8 of 10 samples"));
+        BundleAssert.png(d, "show-capped");
+    }
+
+    @Test
+    void perTileScaleShowsRanges() {
+        Tensor x = Tensor.randn(Seed.of(2), 1, 4, 16, 16);
+        for (int c = 0; c < 4; c++) { // channel c scaled by 10^c: a shared scale hides channel 0
+            for (int i = 0; i < 256; i++) {
+                x.data()[c * 256 + i] *= (float) Math.pow(10, c);
+            }
+        }
+        DisplayData shared = Views.show(x);
+        DisplayData per = Views.show(x, Scale.PER_TILE);
+        assertTrue(BundleAssert.text(per).contains("each tile on its own scale"));
+        BundleAssert.png(shared, "show-shared-scale");
+        BundleAssert.png(per, "show-per-tile-scale");
+    }
+
+    @Test
+    void rank3And5AndLarge2d() {
+        BundleAssert.png(Views.show(Tensor.randn(Seed.of(4), 3, 32, 32)), "show-rank3");
+        DisplayData video = Views.show(Tensor.randn(Seed.of(5), 2, 3, 10, 8, 8));
+        BundleAssert.png(video, "show-rank5");
+        assertTrue(BundleAssert.text(video).contains("showing 8 of 10 frames"));
+        BundleAssert.png(Views.show(Tensor.randn(Seed.of(6), 40, 30)), "show-2d-large");
+    }
+
+    @Test
+    void smallRank4IsNumberGrids() {
+        DisplayData d = Views.show(Tensor.arange(32).reshape(1, 2, 4, 4));
+        String html = BundleAssert.html(d);
+        assertTrue(html.contains("n=0 c=1"), html);
+        assertEquals(32, BundleAssert.count(html, "<td"));
+        assertTrue(html.contains(">31</td>"));
+    }
+
+    @Test
+    void long1dIsALinePlot() {
+        DisplayData d = Views.show(Tensor.randn(Seed.of(8), 200));
+        BundleAssert.png(d, "show-1d");
+        assertFalse(BundleAssert.text(d).isEmpty());
+    }
+
+    @Test
+    void featureMapsShowsEveryChannelOfOneSample() {
+        DisplayData d = Views.featureMaps(Tensor.randn(Seed.of(9), 2, 12, 14, 14), 1);
+        String text = BundleAssert.text(d);
+        assertTrue(text.contains("12 tiles"), text);
+        assertTrue(text.contains("Sample n=1 of 2"), text);
+        BundleAssert.png(d, "feature-maps");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Views.featureMaps(Tensor.randn(Seed.of(1), 2, 3, 4, 4), 2));
+        assertTrue(e.getMessage().contains("expected sample index in [0, 2), got 2"), e.getMessage());
+    }
+
+    @Test
+    void degenerateTensorsStillRender() {
+        DisplayData allNaN = Views.show(Tensor.full(Float.NaN, 1, 2, 10, 10));
+        assertTrue(BundleAssert.text(allNaN).startsWith("!!! WARNING: 200 NaN out of 200 values"));
+        BundleAssert.png(allNaN, "show-all-nan");
+        DisplayData constant = Views.show(Tensor.full(3f, 1, 2, 10, 10), Scale.PER_TILE);
+        assertTrue(BundleAssert.text(constant).contains("min 3  max 3  mean 3  std 0"));
+        BundleAssert.png(constant, "show-constant");
+        BundleAssert.png(Views.histogram(Tensor.full(2f, 50)), "histogram-constant");
+        BundleAssert.png(Views.histogram(Tensor.full(Float.NaN, 50)), "histogram-all-nan");
+    }
+
+    @Test
+    void extremeAspectRatiosStayVisible() {
+        BufferedImage wide = BundleAssert.png(Views.show(Tensor.randn(Seed.of(14), 2, 3000)), "show-2d-wide");
+        assertTrue(wide.getHeight() >= 100);
+        BundleAssert.png(Views.show(Tensor.randn(Seed.of(15), 64, 10)), "show-2d-logits");
+    }
+}
