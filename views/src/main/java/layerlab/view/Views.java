@@ -24,7 +24,8 @@ import java.util.List;
  * featureMaps(x)               every channel of sample 0 (the ConvNetJS view)
  * plot(new ReLU(), -3, 3)      f and f′
  * plotAll(-3, 3, f, g, …)      one small chart per activation (lecture slide 12)
- * histogram(x)                 value histogram with exact zeros and saturation
+ * histogram(x)                 value histogram with the share of zeros (neutral)
+ * histogram(y, new Tanh())     … named for the layer's output: saturation, inactive ReLUs, dropped units
  * compare(layer, x)            runs the layer: input → output side by side (max-pool winners marked)
  * bnStats(bn)                  per channel μ_B, σ²_B vs running μ_avg, σ²_avg, and γ, β
  * normStats(ln | in | gn)      the last forward's (N, G) statistics and the axes they reduce
@@ -75,19 +76,44 @@ public final class Views {
     }
 
     /**
-     * Histogram of the values, annotated with the fraction of exact zeros and of saturated values
-     * (for values in [0, 1]: x ≤ 0.01 or x ≥ 0.99; in [−1, 1]: |x| ≥ 0.99; otherwise none).
+     * Histogram of the values with the share of exact zeros, named neutrally ("share of zeros": the
+     * values could come from anything), and for values inside [0, 1] without zeros or inside
+     * [−1, 1] the share within 0.01 of the ends. To have the counts named for what they mean,
+     * say where the values come from: {@link #histogram(Tensor, Layer)}.
      */
     public static DisplayData histogram(Tensor x) {
-        return HistogramView.histogram(x, null);
+        return HistogramView.histogram(x, Reading::neutral);
     }
 
-    /** Histogram where "saturated" means x ≤ low or x ≥ high. */
+    /**
+     * Histogram of the output of {@code producedBy}: after a {@code ReLU} the zeros are inactive
+     * ReLUs; after a {@code Sigmoid} or {@code Tanh} the share near the asymptotes is the saturated
+     * share (σ ≤ 0.01 or ≥ 0.99; |tanh| ≥ 0.99), after an {@code ELU} the share near −α; after a
+     * {@code Dropout} in training the zeros are dropped units. Other layers: as {@link #histogram(Tensor)}.
+     * E.g. {@code histogram(y, new Tanh())} or {@code histogram(h, dropout)}.
+     */
+    public static DisplayData histogram(Tensor x, Layer producedBy) {
+        if (producedBy == null) {
+            throw new IllegalArgumentException("histogram: expected the layer that produced the values, got null");
+        }
+        return HistogramView.histogram(x, s -> Reading.of(producedBy, s));
+    }
+
+    /** Histogram titled with what the values are, e.g. {@code histogram(h, "hidden layer, after dropout")}. */
+    public static DisplayData histogram(Tensor x, String label) {
+        if (label == null || label.isBlank()) {
+            throw new IllegalArgumentException("histogram: expected a label naming the values, got "
+                    + (label == null ? "null" : "a blank string"));
+        }
+        return HistogramView.histogram(x, s -> Reading.labelled(label, s));
+    }
+
+    /** Histogram with the share of values x ≤ low or x ≥ high (a band of the student's own). */
     public static DisplayData histogram(Tensor x, double low, double high) {
         if (!(low < high)) {
             throw new IllegalArgumentException("histogram: expected low < high, got low=" + low + ", high=" + high);
         }
-        return HistogramView.histogram(x, new HistogramView.Thresholds(low, high));
+        return HistogramView.histogram(x, s -> Reading.band(low, high));
     }
 
     /**
@@ -109,7 +135,7 @@ public final class Views {
                 + "LayerNorm    over C, H, W  (one per sample)\n"
                 + "InstanceNorm over H, W     (one per sample and channel)\n"
                 + "GroupNorm    over C/G channels, H, W (one per sample and group)";
-        return Bundle.text(text).html(svg).svg(svg).build();
+        return Bundle.text(text).svg(svg).build();
     }
 
     /**
