@@ -47,6 +47,23 @@ final class Colormap {
         return new Colormap(min, max, false);
     }
 
+    /**
+     * The 99th percentile of |x| over the finite non-zero values (a tiny positive number when there
+     * are none): a symmetric scale for heavy-tailed values — gradients, trained weights — whose few
+     * largest would otherwise wash every other value out to white.
+     */
+    static double bound99(float[] d) {
+        float[] mag = new float[d.length];
+        int n = 0;
+        for (float v : d) {
+            if (Float.isFinite(v) && v != 0) {
+                mag[n++] = Math.abs(v);
+            }
+        }
+        java.util.Arrays.sort(mag, 0, n);
+        return n == 0 ? 1e-12 : Math.max(mag[Math.min(n - 1, (int) Math.floor(0.99 * n))], 1e-12);
+    }
+
     double lo() {
         return lo;
     }

@@ -1,6 +1,7 @@
 package layerlab.view;
 
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import layerlab.data.Dataset;
 import layerlab.nn.Activation;
 import layerlab.nn.BatchNorm;
 import layerlab.nn.GroupNorm;
@@ -8,6 +9,7 @@ import layerlab.nn.InstanceNorm;
 import layerlab.nn.Layer;
 import layerlab.nn.LayerNorm;
 import layerlab.nn.MaxPool;
+import layerlab.nn.Sequential;
 import layerlab.nn.Summary;
 import layerlab.nn.Trace;
 import layerlab.tensor.Tensor;
@@ -32,6 +34,8 @@ import java.util.List;
  * normDiagram()                which axes of (N,C,H,W) BN/LN/IN/GN reduce
  * summary(model, 1, 1, 28, 28) layers, output shapes, trainable / non-trainable parameters
  * layers(model, x)             one forward pass: every layer's output, range, zeros, thumbnails
+ * network(net, x, labels)      activations, gradients dL/d(output) and weights of every layer
+ * predictions(net, test)       top-3 class probabilities per test image, true class marked
  * new Progress(steps)          training progress, re-rendered with updateDisplay
  * new BnMonitor(bn)            running statistics over training steps
  * </pre>
@@ -189,6 +193,35 @@ public final class Views {
     /** The layer table of an already recorded trace (what the {@code %%layers} magic shows). */
     public static DisplayData layers(List<Trace.Entry> entries) {
         return LayersView.layers(entries);
+    }
+
+    /**
+     * The network at work (lecture slide 3, the ConvNetJS demo): one forward pass of {@code x} and
+     * one backward pass of L = CrossEntropyLoss(logits, labels), and per layer the activations of
+     * sample 0, their gradients dL/d(output), and the weights (conv filters as small tiles, one row
+     * per output map; FC weights as a heatmap). A model ending in Softmax takes the loss from the
+     * logits before it. Without labels the loss is taken against the network's own answers.
+     * NOTE: a real forward and backward in the mode the layers are in — in training mode BatchNorm's
+     * running statistics move and Dropout draws a mask; the parameter gradients are restored.
+     * E.g. {@code network(net, image, test.labels()[pick])}.
+     */
+    public static DisplayData network(Sequential model, Tensor x, int... labels) {
+        return NetworkView.network(model, x, labels);
+    }
+
+    /**
+     * Test predictions as in the ConvNetJS demo: per image the picture, the true class and the
+     * top-3 class probabilities as bars (true class green, a wrong top answer red). A model that
+     * does not end in Softmax has its outputs read as logits. Runs {@code model.forward(images)} in
+     * the mode the model is in (call {@code train(false)} first for test predictions).
+     */
+    public static DisplayData predictions(Layer model, Tensor images, int[] labels, List<String> classNames) {
+        return PredictionsView.predictions(model, images, labels, classNames);
+    }
+
+    /** {@link #predictions(Layer, Tensor, int[], List)} of a data set's images, e.g. {@code test.subset(0, 8)}. */
+    public static DisplayData predictions(Layer model, Dataset data) {
+        return PredictionsView.predictions(model, data.images(), data.labels(), data.classes());
     }
 
     /** {@code new Progress(steps)}: a progress bar with curves, for {@code display} and {@code updateDisplay}. */
