@@ -68,15 +68,18 @@ final class LayersView {
 
     /** Two table rows per layer: its numbers, then sample 0's thumbnails across the whole width. */
     private static String row(Trace.Entry e, Tensor y, Stats s, String bad) {
-        String td = "<td style=\"padding:4px 8px 2px;vertical-align:top";
+        // NOTE: Jupyter's CSS right-aligns table cells and stripes odd rows: every cell says left,
+        // every row white, or the thumbnails drift right and every other row turns grey
+        String td = "<td style=\"padding:4px 8px 2px;vertical-align:top;text-align:left";
         String range = Html.num(s.min()) + " / " + Html.num(s.mean()) + " / " + Html.num(s.max());
         String flag = bad.isEmpty() ? "" : "<div style=\"color:#b00020;font-weight:bold\">&#9888; "
                 + Html.escape(bad) + "</div>";
-        return "<tr>" + td + ";font-weight:bold\">" + Html.escape(e.name()) + "</td>"
+        return "<tr style=\"background:#fff\">" + td + ";font-weight:bold\">" + Html.escape(e.name()) + "</td>"
                 + td + ";font-family:monospace;white-space:nowrap\">" + Html.escape(Shapes.str(y.shape())) + "</td>"
                 + td + ";font-family:monospace;white-space:nowrap\">" + Html.escape(range) + flag + "</td>"
                 + td + ";text-align:right\">" + HistogramView.pct(s.zeros(), s.finite()) + "</td></tr>"
-                + "<tr><td colspan=\"4\" style=\"padding:0 8px 8px;border-bottom:1px solid #ddd\">"
+                + "<tr style=\"background:#fff\"><td colspan=\"4\" style=\"padding:0 8px 8px;"
+                + "border-bottom:1px solid #ddd;text-align:left\">"
                 + Bundle.imgTag(Bundle.base64Png(strip(y, s)), "output of " + e.name())
                 + Html.note(caption(y)) + "</td></tr>";
     }

@@ -50,7 +50,8 @@ final class NetworkTable {
     }
 
     private static String row(NetworkView.Row r, Tensor y, Stats s, Tensor g, Stats gs, String range, String grad) {
-        String td = "<td style=\"padding:6px 8px;border-bottom:1px solid #ccc;vertical-align:top";
+        // NOTE: Jupyter's CSS right-aligns table cells and stripes odd rows; each cell says left
+        String td = "<td style=\"padding:6px 8px;border-bottom:1px solid #ccc;vertical-align:top;text-align:left";
         StringBuilder left = new StringBuilder("<div style=\"font-weight:bold\">" + Html.escape(r.name()) + "</div>")
                 .append(mono(Shapes.str(y.shape())))
                 .append(small("activations " + range));
@@ -82,7 +83,7 @@ final class NetworkTable {
                 right.append(Html.note(p.note()));
             }
         }
-        return "<tr>" + td + ";width:230px\">" + left + "</td>" + td + "\">" + right + "</td></tr>";
+        return "<tr style=\"background:#fff\">" + td + ";width:230px\">" + left + "</td>" + td + "\">" + right + "</td></tr>";
     }
 
     /** The gradient's color scale: ±(99th percentile of |g| ≠ 0), 0 white ({@link Colormap#bound99}). */

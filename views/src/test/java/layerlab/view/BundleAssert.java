@@ -160,6 +160,22 @@ final class BundleAssert {
         return all;
     }
 
+    /**
+     * Every table cell names its alignment and every body row its background: Jupyter's CSS would
+     * otherwise right-align the cells and stripe odd rows grey.
+     */
+    static void assertStyledForJupyter(String html) {
+        Matcher td = Pattern.compile("<td[^>]*>").matcher(html);
+        while (td.find()) {
+            assertTrue(td.group().contains("text-align:"), "a cell without its alignment: " + td.group());
+        }
+        String body = html.substring(Math.max(0, html.indexOf("<tbody>")));
+        Matcher tr = Pattern.compile("<tr[^>]*>").matcher(body);
+        while (tr.find()) {
+            assertTrue(tr.group().contains("background:"), "a row without its background: " + tr.group());
+        }
+    }
+
     /** Characters of every MIME type in the bundle: what one output adds to the saved notebook. */
     static long size(DisplayData d) {
         long n = 0;

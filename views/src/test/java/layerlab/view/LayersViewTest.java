@@ -31,6 +31,7 @@ class LayersViewTest {
         System.arraycopy(ExamplePicturesTest.glyph().data(), 0, x.data(), 784, 784);
         DisplayData d = Views.layers(model(), x);
         String html = BundleAssert.html(d, "layers");
+        BundleAssert.assertStyledForJupyter(html);
         String text = BundleAssert.text(d);
         assertTrue(text.startsWith("6 layers ran"), text);
         assertTrue(text.contains("3: MaxPool(kernel=2, stride=2)") && text.contains("[2, 8, 14, 14]"), text);

@@ -51,6 +51,7 @@ class NetworkViewTest {
         DisplayData d = Views.network(net, test.subset(0, 1).images(), test.labels()[0]);
         String text = BundleAssert.text(d);
         String html = BundleAssert.html(d, "network");
+        BundleAssert.assertStyledForJupyter(html);
         assertTrue(text.contains("sample 0, label " + test.labels()[0]), text);
         for (int i = 0; i < net.size(); i++) {
             assertTrue(text.contains(i + ": " + net.get(i)), "layer " + i + " in the text: " + text);
