@@ -21,9 +21,8 @@ final class ActivationView {
     static DisplayData plot(Activation f, double from, double to) {
         checkRange(from, to);
         XYChart c = chart(f, from, to, 600, 380);
-        String png = Bundle.base64Png(Charts.image(c));
         String text = f + " on [" + Html.num(from) + ", " + Html.num(to) + "]\n" + probeTable(List.of(f));
-        return Bundle.text(text).html(Bundle.imgTag(png, f.toString())).png(png).build();
+        return Bundle.text(text).png(Charts.image(c)).build();
     }
 
     static DisplayData plotAll(double from, double to, Activation... fs) {
@@ -35,10 +34,9 @@ final class ActivationView {
         for (Activation f : fs) {
             parts.add(Charts.image(chart(f, from, to, 310, 250)));
         }
-        String png = Bundle.base64Png(Charts.grid(parts, 3));
         String text = "Activation functions on [" + Html.num(from) + ", " + Html.num(to) + "] (solid f, dashed f′)\n"
                 + probeTable(List.of(fs));
-        return Bundle.text(text).html(Bundle.imgTag(png, "activation functions")).png(png).build();
+        return Bundle.text(text).png(Charts.grid(parts, 3)).build();
     }
 
     private static void checkRange(double from, double to) {

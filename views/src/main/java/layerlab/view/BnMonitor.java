@@ -8,6 +8,7 @@ import layerlab.nn.BatchNorm;
 import org.knowm.xchart.XYChart;
 
 import java.awt.Color;
+import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -50,10 +51,10 @@ public final class BnMonitor implements DisplayDataRenderable {
         int lines = Math.min(c, MAX_LINES);
         String head = bn + ": running statistics over " + steps() + " recorded steps";
         StringBuilder text = new StringBuilder(head);
-        StringBuilder html = new StringBuilder(Html.mono(head));
+        Caption caption = Caption.of().mono(head);
         if (steps() == 0) {
             String n = "Nothing recorded yet: call record() after each training step.";
-            return Bundle.text(head + "\n" + n).html(html + Html.note(n)).build();
+            return Bundle.text(head + "\n" + n).html(Html.mono(head) + Html.note(n)).build();
         }
         float[] m = means.get(steps() - 1);
         float[] v = variances.get(steps() - 1);
@@ -63,12 +64,11 @@ public final class BnMonitor implements DisplayDataRenderable {
         if (c > lines) {
             String n = "Left out: showing " + lines + " of " + c + " channels.";
             text.append('\n').append(n);
-            html.append(Html.note(n));
+            caption.note(n);
         }
-        String png = Bundle.base64Png(Charts.grid(List.of(Charts.image(chart("Running mean μ_avg", "μ_avg", means, lines)),
-                Charts.image(chart("Running variance σ²_avg", "σ²_avg", variances, lines))), 2));
-        html.append(Bundle.imgTag(png, "running statistics"));
-        return Bundle.text(text.toString()).html(html.toString()).png(png).build();
+        BufferedImage charts = Charts.grid(List.of(Charts.image(chart("Running mean μ_avg", "μ_avg", means, lines)),
+                Charts.image(chart("Running variance σ²_avg", "σ²_avg", variances, lines))), 2);
+        return Bundle.text(text.toString()).png(caption.above(charts)).build();
     }
 
     private XYChart chart(String title, String yLabel, List<float[]> history, int lines) {

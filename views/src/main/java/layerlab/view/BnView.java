@@ -40,7 +40,7 @@ final class BnView {
         }
         notes.add("Testing uses the running μ_avg, σ²_avg; training normalizes with the batch's μ_B, σ²_B ("
                 + bn.config().convention() + " convention, α = " + bn.config().alpha() + ").");
-        String png = Bundle.base64Png(charts(bn));
+        String png = Bundle.base64Png(charts(bn)); // inline in the HTML only: the view has a table
         StringBuilder text = new StringBuilder(bn + (bn.training() ? " [training]" : " [eval]") + "\n" + Tables.text(t));
         StringBuilder html = new StringBuilder(Html.mono(bn + (bn.training() ? " [training]" : " [eval]")));
         String bad = nonFinite(bn);
@@ -54,7 +54,7 @@ final class BnView {
         }
         html.append(Bundle.imgTag(png, "BatchNorm statistics")).append(Tables.html(t, "Per channel"))
                 .append(NormDiagram.svg(NormDiagram.Kind.BATCH, 0, 0));
-        return Bundle.text(text.toString()).html(html.toString()).png(png).build();
+        return Bundle.text(text.toString()).html(html.toString()).build();
     }
 
     private static Table table(BatchNorm bn, int rows) {
@@ -73,9 +73,10 @@ final class BnView {
     }
 
     private static DoubleColumn col(String name, Tensor v, int rows) {
+        float[] values = TensorView.host(v).data();
         double[] d = new double[rows];
         for (int i = 0; i < rows; i++) {
-            d[i] = TensorView.host(v).data()[i];
+            d[i] = values[i];
         }
         return DoubleColumn.create(name, d);
     }
@@ -132,6 +133,7 @@ final class BnView {
             }
         }
         Charts.ticks(c, 0, Math.max(1, n - 1), lo, hi);
+        Charts.integerX(c, n);
         if (a != null) {
             series(c, aName, x, a, Charts.SERIES[0], false);
         }
@@ -140,9 +142,10 @@ final class BnView {
     }
 
     private static void series(XYChart c, String name, double[] x, Tensor v, Color color, boolean dashed) {
+        float[] values = TensorView.host(v).data();
         double[] y = new double[x.length];
         for (int i = 0; i < y.length; i++) {
-            float f = TensorView.host(v).data()[i];
+            float f = values[i];
             y[i] = Float.isFinite(f) ? f : Double.NaN;
         }
         XYSeries s = Charts.line(c, name, x, y, color);

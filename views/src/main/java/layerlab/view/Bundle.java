@@ -14,9 +14,11 @@ import javax.imageio.ImageIO;
  * Builds a static MIME bundle: text/plain always, plus optional text/html, image/png and
  * image/svg+xml. No JavaScript, no CDN — outputs must survive nbconvert, PDF export and graders.
  *
- * <p>NOTE: front-ends show only the richest type of a bundle (HTML beats PNG), so when a view
- * has both a header and a picture, the HTML embeds the PNG as a data URI and the bundle still
- * carries the bare PNG for consumers that skip HTML (LaTeX/PDF export).
+ * <p>Every picture is carried once. A view that is one picture is text/plain + image/png, its
+ * summary line, warnings and notes drawn into the picture ({@link Caption}); a view with tables is
+ * text/plain + text/html with its pictures inline. NOTE: front-ends show only the richest type of
+ * a bundle (HTML beats PNG), which is why a picture beside HTML would have to be embedded in the
+ * HTML as well — twice the bytes in every saved notebook; {@link #build()} refuses that.
  */
 final class Bundle {
     private final String text;
@@ -38,12 +40,7 @@ final class Bundle {
     }
 
     Bundle png(BufferedImage image) {
-        return png(base64Png(image));
-    }
-
-    /** An already encoded PNG (when the same picture is also embedded in the HTML). */
-    Bundle png(String base64) {
-        this.pngBase64 = base64;
+        this.pngBase64 = base64Png(image);
         return this;
     }
 
@@ -53,6 +50,10 @@ final class Bundle {
     }
 
     DisplayData build() {
+        if (html != null && (pngBase64 != null && html.contains(pngBase64) || svg != null && html.contains(svg))) {
+            throw new IllegalStateException("Bundle: a picture is carried once, either inline in the HTML or as "
+                    + "its own MIME type, not both");
+        }
         DisplayData d = new DisplayData(text);
         if (html != null) {
             d.putHTML(html);

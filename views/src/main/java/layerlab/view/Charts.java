@@ -73,6 +73,30 @@ final class Charts {
         s.setYAxisMax(y[1] + pad);
     }
 
+    /**
+     * An x axis of the integers 0 … n−1 (channel numbers): ticks at whole numbers only, never at
+     * 0.5 or 1.5, and a half-step margin so the first and last points sit off the frame.
+     */
+    static void integerX(XYChart c, int n) {
+        XYStyler s = c.getStyler();
+        // one channel alone sits in the middle of [−1, 1], whose outer ticks get blank labels
+        double pad = n == 1 ? 1 : n <= 16 ? 0.5 : 0.02 * (n - 1);
+        s.setXAxisMin(-pad);
+        s.setXAxisMax(n - 1 + pad);
+        if (n <= 16) {
+            // NOTE: XChart picks a 1-2-5 step from its spacing hint (pixels between ticks) and would
+            // put ticks at 0.5 and 1.5 for two channels; a hint a little over one channel's width
+            // (two from 9 channels on) gives the step 1 (2). A formatter alone cannot hide the
+            // others: XChart drops every label unless all labels are distinct.
+            int plot = Math.max(100, c.getWidth() - 80);
+            int perTick = n <= 8 ? 1 : 2;
+            s.setXAxisTickMarkSpacingHint((int) (1.2 * plot * perTick / (n - 1 + 2 * pad)));
+        }
+        if (n == 1) {
+            s.setxAxisTickLabelsFormattingFunction(v -> v == 0 ? "0" : v < 0 ? " " : "  ");
+        }
+    }
+
     /** [lo, hi] widened to multiples of a 1-2-5 step of about an eighth of the range. */
     static double[] nice(double lo, double hi) {
         if (!(Double.isFinite(lo) && Double.isFinite(hi))) {
@@ -121,8 +145,8 @@ final class Charts {
         return out;
     }
 
-    /** A long rank-1 tensor: its values against their index. */
-    static DisplayData values(Tensor t, Stats s) {
+    /** A long rank-1 tensor: its values ({@code t}, on the CPU) against their index; {@code shown} is labelled. */
+    static DisplayData values(Tensor shown, Tensor t, Stats s) {
         int n = t.numel();
         double[] x = new double[n];
         double[] y = new double[n];
@@ -138,8 +162,6 @@ final class Charts {
             ser.setMarker(SeriesMarkers.CIRCLE);
             c.getStyler().setMarkerSize(5);
         }
-        String png = Bundle.base64Png(image(c));
-        String html = TensorView.header(t, s) + Bundle.imgTag(png, "values by index");
-        return Bundle.text(Stats.summary(t, s)).html(html).png(png).build();
+        return Bundle.text(Stats.summary(shown, s)).png(Caption.summary(shown, s).above(image(c))).build();
     }
 }

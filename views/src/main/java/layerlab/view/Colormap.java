@@ -10,6 +10,8 @@ import java.awt.Color;
  */
 final class Colormap {
     static final Color NON_FINITE = new Color(255, 0, 255);
+    /** Distinct colors a heatmap uses. */
+    static final int LEVELS = 128;
 
     // viridis sampled at 9 evenly spaced points (the published map's anchor colors)
     private static final int[] VIRIDIS = {0x440154, 0x472c7a, 0x3b518b, 0x2c718e, 0x21908d,
@@ -45,6 +47,23 @@ final class Colormap {
         return new Colormap(min, max, false);
     }
 
+    /**
+     * The 99th percentile of |x| over the finite non-zero values (a tiny positive number when there
+     * are none): a symmetric scale for heavy-tailed values — gradients, trained weights — whose few
+     * largest would otherwise wash every other value out to white.
+     */
+    static double bound99(float[] d) {
+        float[] mag = new float[d.length];
+        int n = 0;
+        for (float v : d) {
+            if (Float.isFinite(v) && v != 0) {
+                mag[n++] = Math.abs(v);
+            }
+        }
+        java.util.Arrays.sort(mag, 0, n);
+        return n == 0 ? 1e-12 : Math.max(mag[Math.min(n - 1, (int) Math.floor(0.99 * n))], 1e-12);
+    }
+
     double lo() {
         return lo;
     }
@@ -62,7 +81,9 @@ final class Colormap {
             return NON_FINITE.getRGB();
         }
         double t = hi > lo ? (v - lo) / (hi - lo) : 0.5;
-        return ramp(diverging ? DIVERGING : VIRIDIS, Math.max(0, Math.min(1, t)));
+        // LEVELS steps of color: the eye sees no banding, and a PNG of smooth maps shrinks to a third
+        double q = Math.rint(Math.max(0, Math.min(1, t)) * (LEVELS - 1)) / (LEVELS - 1);
+        return ramp(diverging ? DIVERGING : VIRIDIS, q);
     }
 
     /** Color at position t ∈ [0, 1] of the ramp (for the colorbar). */

@@ -38,7 +38,7 @@ final class CompareView {
         Stats sx = Stats.of(x);
         Stats sy = Stats.of(y);
         String heading = layer + ": input " + Shapes.str(x.shape()) + " → output " + Shapes.str(y.shape());
-        String text = heading + "\ninput:  " + Stats.summary(x, sx) + "\noutput: " + Stats.summary(y, sy);
+        String text = heading + "\ninput:  " + Stats.summary(xIn, sx) + "\noutput: " + Stats.summary(yIn, sy);
         String header = "<div style=\"font-weight:bold;font-family:sans-serif\">" + Html.escape(heading) + "</div>"
                 + warn("input", sx) + warn("output", sy);
         List<Tile> xs = gridTiles(x);
@@ -46,7 +46,16 @@ final class CompareView {
         if (xs != null && ys != null) {
             return grids(text, header, x, xs, ys, sx, sy, argmax);
         }
-        return tiles(text, header, x, y, sx, sy, argmax);
+        Caption caption = Caption.of().heading(heading);
+        warn(caption, "input", sx);
+        warn(caption, "output", sy);
+        return tiles(text, caption, x, y, sx, sy, argmax);
+    }
+
+    private static void warn(Caption c, String which, Stats s) {
+        if (s.hasNonFinite()) {
+            c.warning(which + ": " + s.nonFiniteMessage());
+        }
     }
 
     private static String warn(String which, Stats s) {
@@ -137,7 +146,8 @@ final class CompareView {
         }
     }
 
-    private static DisplayData tiles(String text, String header, Tensor x, Tensor y, Stats sx, Stats sy, int[] argmax) {
+    /** Input and output heatmaps side by side in one picture, under the heading, warnings and notes. */
+    private static DisplayData tiles(String text, Caption caption, Tensor x, Tensor y, Stats sx, Stats sy, int[] argmax) {
         Planes px = marked(capped(x), argmax);
         Planes py = capped(y);
         Colormap cx = Colormap.forRange(sx.min(), sx.max());
@@ -155,9 +165,7 @@ final class CompareView {
                 Scale.SHARED, cx, SIDE_WIDTH, box));
         BufferedImage right = TilePainter.paint(new TilePainter.Spec("output " + Shapes.str(y.shape()), py,
                 Scale.SHARED, cy, SIDE_WIDTH, box));
-        String png = Bundle.base64Png(beside(left, right));
         StringBuilder txt = new StringBuilder(text);
-        StringBuilder html = new StringBuilder(header);
         List<String> notes = new ArrayList<>();
         if (inside) {
             notes.add("Output drawn on the input's color scale (its values lie in the input's range).");
@@ -168,10 +176,8 @@ final class CompareView {
         }
         for (String n : notes) {
             txt.append('\n').append(n);
-            html.append(Html.note(n));
         }
-        html.append(Bundle.imgTag(png, "input and output"));
-        return Bundle.text(txt.toString()).html(html.toString()).png(png).build();
+        return Bundle.text(txt.toString()).png(caption.notes(notes).above(beside(left, right))).build();
     }
 
     private static Planes capped(Tensor t) {

@@ -9,69 +9,59 @@ import org.knowm.xchart.XYSeries;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
- * A histogram of a tensor's values, annotated with the two numbers that tell a sick activation:
- * the fraction of exact zeros (dead or inactive ReLUs) and the fraction of saturated values (tanh
- * or sigmoid outputs pinned near their limits, where the gradient vanishes).
+ * A histogram of a tensor's values with two counts named for what the values are ({@link Reading}):
+ * the exact zeros (inactive ReLUs after a ReLU, dropped units after dropout, plain zeros when
+ * nothing is known) and the values near the ends of the range (saturated σ or tanh outputs, where
+ * the gradient vanishes, when the activation is known; a neutral band otherwise).
  */
 final class HistogramView {
     static final int BINS = 40;
 
-    /** Saturated means x ≤ low or x ≥ high; {@code null} when the values are unbounded (no saturation). */
-    record Thresholds(double low, double high) {
-        /**
-         * Guess from the range: [0, 1] → sigmoid (0.01, 0.99); [−1, 1] → tanh (−0.99, 0.99); else
-         * none. Values with exact zeros are not guessed: sigmoid never gives 0 and tanh only for an
-         * input of exactly 0, while pixels, ReLU or dropout outputs in [0, 1] have many.
-         */
-        static Thresholds guess(Stats s) {
-            if (s.zeros() > 0) {
-                return null;
-            }
-            if (s.min() >= 0 && s.max() <= 1) {
-                return new Thresholds(0.01, 0.99);
-            }
-            if (s.min() >= -1 && s.max() <= 1) {
-                return new Thresholds(-0.99, 0.99);
-            }
-            return null;
-        }
-    }
-
     private HistogramView() {
     }
 
-    static DisplayData histogram(Tensor x, Thresholds given) {
+    /** {@code reading} names the counts, from the values' statistics (one host copy for both). */
+    static DisplayData histogram(Tensor x, Function<Stats, Reading> reading) {
         Tensor t = TensorView.host(x);
         Stats s = Stats.of(t);
-        Thresholds th = given != null ? given : Thresholds.guess(s);
+        Reading r = reading.apply(s);
         float[] d = t.data();
-        int saturated = 0;
-        if (th != null) {
+        Reading.Band band = r.band();
+        int inBand = 0;
+        if (band != null) {
             for (float v : d) {
-                if (Float.isFinite(v) && (v <= th.low() || v >= th.high())) {
-                    saturated++;
+                if (Float.isFinite(v) && band.contains(v)) {
+                    inBand++;
                 }
             }
         }
         String zeros = pct(s.zeros(), s.finite());
-        String sat = th == null ? "n/a (unbounded values)" : pct(saturated, s.finite());
-        String title = "Histogram of " + s.numel() + " values — zeros " + zeros
-                + (th == null ? "" : ", saturated " + sat)
-                + (s.hasNonFinite() ? " — " + (s.numel() - s.finite()) + " NaN/Inf not drawn" : "");
+        String banded = band == null ? "" : pct(inBand, s.finite());
+        String title = "Histogram of " + (r.subject().isEmpty() ? "" : r.subject() + ": ") + s.numel() + " values";
         XYChart c = chart(d, s, title);
-        if (th != null) {
-            mark(c, th.low(), s);
-            mark(c, th.high(), s);
+        if (band != null) {
+            mark(c, band.low(), s);
+            mark(c, band.high(), s);
         }
-        String png = Bundle.base64Png(Charts.image(c));
-        String satRule = th == null ? "" : " (x ≤ " + Html.num(th.low()) + " or x ≥ " + Html.num(th.high()) + ")";
-        String text = Stats.summary(t, s) + "\nexact zeros: " + s.zeros() + " of " + s.finite() + " = " + zeros
-                + " (dead/inactive ReLUs)\nsaturated" + satRule + ": " + sat;
-        String html = TensorView.header(t, s) + Html.mono("exact zeros " + zeros + " · saturated" + satRule + " " + sat)
-                + Bundle.imgTag(png, "histogram");
-        return Bundle.text(text).html(html).png(png).build();
+        String zeroLine = "exact zeros: " + s.zeros() + " of " + s.finite() + " = " + zeros
+                + (r.zerosMeaning().isEmpty() ? " (share of zeros)" : " — " + r.zerosMeaning());
+        String bandLine = band == null ? "" : band.name() + " (" + band.rule("x") + "): " + inBand + " of "
+                + s.finite() + " = " + banded + (band.why().isEmpty() ? "" : " — " + band.why());
+        Caption caption = Caption.summary(x, s).mono(zeroLine);
+        String text = Stats.summary(x, s) + "\n" + zeroLine;
+        if (band != null) {
+            caption.mono(bandLine);
+            text += "\n" + bandLine;
+        }
+        if (s.hasNonFinite()) {
+            String n = (s.numel() - s.finite()) + " NaN/Inf values are not drawn.";
+            caption.note(n);
+            text += "\n" + n;
+        }
+        return Bundle.text(text).png(caption.above(Charts.image(c))).build();
     }
 
     private static XYChart chart(float[] d, Stats s, String title) {

@@ -42,6 +42,11 @@ final class Html {
      * with 4 significant digits, tiny and huge ones in scientific notation.
      */
     static String num(double v) {
+        return num(v, 4);
+    }
+
+    /** As {@link #num(double)} with {@code digits} significant digits (for labels short of room). */
+    static String num(double v, int digits) {
         if (Double.isNaN(v)) {
             return "NaN";
         }
@@ -53,9 +58,9 @@ final class Html {
         }
         double a = Math.abs(v);
         if (a >= 1e4 || a < 1e-3) {
-            return String.format(Locale.ROOT, "%.3e", v);
+            return String.format(Locale.ROOT, "%." + (digits - 1) + "e", v);
         }
-        String s = String.format(Locale.ROOT, "%.4g", v);
+        String s = String.format(Locale.ROOT, "%." + digits + "g", v);
         if (s.contains(".") && !s.contains("e")) {
             s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
         }

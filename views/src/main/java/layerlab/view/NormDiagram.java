@@ -30,7 +30,8 @@ final class NormDiagram {
         }
     }
 
-    private static final int PANEL_W = 200;
+    private static final int PANEL_W = 215;
+    private static final int LEFT = 48; // room for the "H, W" label
     private static final int PANEL_H = 210;
     private static final int N_CELLS = 4;
     private static final double CW = 16;
@@ -60,28 +61,37 @@ final class NormDiagram {
         return b.append("</svg>").toString();
     }
 
+    /**
+     * The width of one channel's cells: the cube, its depth and the "N" right of it stay inside the
+     * panel for any number of channels (up to 12 are drawn).
+     */
+    static double cellWidth(int c) {
+        return Math.min(CW, (PANEL_W - LEFT - N_CELLS * DX - 22) / c);
+    }
+
     private static String panel(Kind k, int x0, int c, int groupSize, boolean faded) {
         StringBuilder b = new StringBuilder("<g opacity=\"" + (faded ? "0.35" : "1") + "\">");
-        double ox = x0 + 48;
+        double cw = cellWidth(c);
+        double ox = x0 + LEFT;
         double oy = 40 + N_CELLS * DY;
         b.append(text(x0 + PANEL_W / 2.0, 18, k.title, 14, "bold"));
         for (int n = N_CELLS - 1; n >= 0; n--) { // back to front, so the front face is drawn last
             for (int ch = 0; ch < c; ch++) {
-                double x = ox + ch * CW + n * DX;
+                double x = ox + ch * cw + n * DX;
                 double y = oy - n * DY;
-                b.append(poly(shaded(k, n, ch, groupSize), x, y, x + CW, y, x + CW + DX, y - DY, x + DX, y - DY));
+                b.append(poly(shaded(k, n, ch, groupSize), x, y, x + cw, y, x + cw + DX, y - DY, x + DX, y - DY));
             }
-            double xr = ox + c * CW + n * DX;
+            double xr = ox + c * cw + n * DX;
             double yr = oy - n * DY;
             b.append(poly(shaded(k, n, c - 1, groupSize), xr, yr, xr + DX, yr - DY, xr + DX, yr - DY + H, xr, yr + H));
         }
         for (int ch = 0; ch < c; ch++) {
-            double x = ox + ch * CW;
-            b.append(poly(shaded(k, 0, ch, groupSize), x, oy, x + CW, oy, x + CW, oy + H, x, oy + H));
+            double x = ox + ch * cw;
+            b.append(poly(shaded(k, 0, ch, groupSize), x, oy, x + cw, oy, x + cw, oy + H, x, oy + H));
         }
-        b.append(text(ox + c * CW / 2, oy + H + 16, "C", 13, "normal"));
+        b.append(text(ox + c * cw / 2, oy + H + 16, "C", 13, "normal"));
         b.append(text(ox - 14, oy + H / 2 + 4, "H, W", 12, "normal"));
-        b.append(text(ox + c * CW + N_CELLS * DX + 10, oy + H - N_CELLS * DY / 2 + 10, "N", 13, "normal"));
+        b.append(text(ox + c * cw + N_CELLS * DX + 10, oy + H - N_CELLS * DY / 2 + 10, "N", 13, "normal"));
         b.append(text(x0 + PANEL_W / 2.0, PANEL_H - 12, k.rule, 10, "normal"));
         return b.append("</g>").toString();
     }

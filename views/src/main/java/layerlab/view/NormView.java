@@ -29,7 +29,7 @@ final class NormView {
         String head = layer + " — " + kind.title + ": " + kind.rule;
         if (mean == null || var == null) {
             String n = "No statistics yet: call forward(x) first.";
-            return Bundle.text(head + "\n" + n).html(Html.mono(head) + Html.note(n) + svg).svg(svg).build();
+            return Bundle.text(head + "\n" + n).html(Html.mono(head) + Html.note(n) + svg).build();
         }
         Tensor m = TensorView.host(mean);
         Tensor v = TensorView.host(var);
@@ -57,7 +57,7 @@ final class NormView {
             html.append(Html.note(note));
         }
         html.append(Tables.html(t, "Statistics of the last forward"));
-        return Bundle.text(text.toString()).html(html.toString()).svg(svg).build();
+        return Bundle.text(text.toString()).html(html.toString()).build(); // the diagram inline, once
     }
 
     private static Table table(Tensor m, Tensor v, int n, int g, String groupWord) {

@@ -24,18 +24,62 @@ record Planes(List<Row> rows, List<String> notes) {
     static final int MAX_VIDEO_CHANNELS = 4;
     static final int MAX_FRAMES = 8;
 
+    /**
+     * What {@code show(x)} draws at most: this many values (a pixel each, or a block of pixels when
+     * magnified). Keeps the PNG of a big tensor small — a 64×512×56×56 activation is shown as 2
+     * samples × 8 channels, not 8 × 16 — since every output is saved in the notebook file.
+     */
+    static final int DRAWN_VALUES = 1 << 16;
+
     /** The default caps of {@code show(x)}; rank 1 is one 1×L tile and rank 2 one H×W tile. */
     static Planes of(Tensor t) {
+        int[] s = t.shape();
         return switch (t.rank()) {
-            case 1 -> single(t, 1, t.size(0));
-            case 2 -> single(t, t.size(0), t.size(1));
-            case 3 -> cut(t, 0, 1, Math.min(t.size(0), MAX_CHANNELS), 1);
-            case 4 -> cut(t, 0, Math.min(t.size(0), MAX_SAMPLES), Math.min(t.size(1), MAX_CHANNELS), 1);
-            case 5 -> cut(t, 0, Math.min(t.size(0), MAX_VIDEO_SAMPLES), Math.min(t.size(1), MAX_VIDEO_CHANNELS),
-                    Math.min(t.size(2), MAX_FRAMES));
+            case 1 -> single(t, 1, s[0]);
+            case 2 -> single(t, s[0], s[1]);
+            case 3 -> { // (C, H, W): only channels to cap
+                int[] n = budget(new int[] {1, Math.min(s[0], MAX_CHANNELS), 1}, s[1], s[2]);
+                yield cut(t, 0, 1, n[1], 1);
+            }
+            case 4 -> {
+                int[] n = budget(new int[] {Math.min(s[0], MAX_SAMPLES), Math.min(s[1], MAX_CHANNELS), 1}, s[2], s[3]);
+                yield cut(t, 0, n[0], n[1], 1);
+            }
+            case 5 -> {
+                int[] n = budget(new int[] {Math.min(s[0], MAX_VIDEO_SAMPLES), Math.min(s[1], MAX_VIDEO_CHANNELS),
+                    Math.min(s[2], MAX_FRAMES)}, s[3], s[4]);
+                yield cut(t, 0, n[0], n[1], n[2]);
+            }
             default -> throw new IllegalArgumentException("Planes: expected rank 3 (C,H,W), 4 (N,C,H,W) or "
                     + "5 (N,C,T,H,W), got shape " + Shapes.str(t.shape()));
         };
+    }
+
+    /**
+     * (samples, channels, frames) halved until the tiles draw at most {@link #DRAWN_VALUES}
+     * values: samples first down to 2, frames down to 4, channels down to 8, then each down to 1.
+     */
+    static int[] budget(int[] counts, int h, int w) {
+        int[] n = counts.clone();
+        int[][] steps = {{0, 2}, {2, 4}, {1, 8}, {0, 1}, {2, 1}, {1, 1}}; // (which count, its floor)
+        for (int[] step : steps) {
+            while (drawn(n, h, w) > DRAWN_VALUES && n[step[0]] > step[1]) {
+                n[step[0]] = Math.max(step[1], (n[step[0]] + 1) / 2);
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Values the painter draws for these tiles: a shrunk tile draws its box, a magnified one its
+     * values (its blocks of equal pixels cost next to nothing in a PNG).
+     */
+    static long drawn(int[] n, int h, int w) {
+        int tiles = n[0] * n[1] * n[2];
+        int cols = Math.min(MAX_COLS, n[1] * n[2] == 1 ? Math.max(1, n[0]) : n[1] * n[2]);
+        int box = TilePainter.Spec.autoBox(TilePainter.MAX_WIDTH, cols);
+        double scale = Math.min(1.0, (double) box / Math.max(h, w));
+        return Math.round(tiles * (h * scale) * (w * scale));
     }
 
     private static Planes single(Tensor t, int h, int w) {
@@ -86,7 +130,7 @@ record Planes(List<Row> rows, List<String> notes) {
         List<String> notes = new ArrayList<>();
         String left = leftOut(r, samples, ns, channels, cs, frames, ts);
         if (!left.isEmpty()) {
-            notes.add("Left out: " + left + " (capped so the picture stays readable).");
+            notes.add("Left out: " + left + " (capped so the picture stays readable and the output small).");
         }
         return new Planes(Row.wrap(groups, cols), notes);
     }

@@ -6,6 +6,8 @@ import io.github.spencerpark.jupyter.kernel.display.RenderContext;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
 import org.knowm.xchart.XYChart;
 
+import java.awt.Color;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,23 +109,41 @@ public final class Progress implements DisplayDataRenderable {
                 : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 
-    /** The bundle: text bar, HTML bar over the curves (PNG embedded), and the bare PNG. */
+    /**
+     * The bundle: the text bar, and an HTML bar before the first step; after it one picture of the
+     * bar, the status line and the curves (sent once, as image/png).
+     */
     public DisplayData toDisplayData() {
         int done = steps();
         int pct = (int) (100L * done / total);
         String bar = "[" + "#".repeat(pct / 5) + ".".repeat(20 - pct / 5) + "] ";
         String text = bar + status();
-        String html = "<div style=\"font-family:sans-serif;max-width:720px\">"
-                + "<div style=\"border:1px solid #888;height:14px;background:#eee;margin:4px 0\">"
-                + "<div style=\"height:14px;width:" + pct + "%;background:#1f77b4\"></div></div>"
-                + Html.mono(status()) + "</div>";
-        Bundle b = Bundle.text(text);
-        if (done > 0) {
-            String png = Bundle.base64Png(curves());
-            html += Bundle.imgTag(png, "training curves");
-            b.png(png);
+        if (done == 0) {
+            String html = "<div style=\"font-family:sans-serif;max-width:720px\">"
+                    + "<div style=\"border:1px solid #888;height:14px;background:#eee;margin:4px 0\"></div>"
+                    + Html.mono(status()) + "</div>";
+            return Bundle.text(text).html(html).build();
         }
-        return b.html(html).build();
+        BufferedImage curves = curves();
+        return Bundle.text(text).png(Caption.of().mono(status()).above(withBar(curves, done / (double) total))).build();
+    }
+
+    /** A 14 px progress bar, {@code fraction} filled, above the curves. */
+    static BufferedImage withBar(BufferedImage curves, double fraction) {
+        int barW = Math.min(720, curves.getWidth()) - 2 * Caption.MARGIN;
+        BufferedImage out = new BufferedImage(curves.getWidth(), curves.getHeight() + 24, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, out.getWidth(), out.getHeight());
+        g.setColor(new Color(0xeeeeee));
+        g.fillRect(Caption.MARGIN, 4, barW, 14);
+        g.setColor(Charts.SERIES[0]);
+        g.fillRect(Caption.MARGIN, 4, (int) Math.round(barW * Math.min(1, fraction)), 14);
+        g.setColor(new Color(0x888888));
+        g.drawRect(Caption.MARGIN, 4, barW, 14);
+        g.drawImage(curves, 0, 24, null);
+        g.dispose();
+        return out;
     }
 
     private BufferedImage curves() {

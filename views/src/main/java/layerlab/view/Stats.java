@@ -82,7 +82,10 @@ record Stats(int numel, int finite, double min, double max, double mean, double 
         }
     }
 
-    /** One line: "shape (2, 3, 4, 4) on CPU | min -2.1 max 2.5 mean 0.01 std 0.98". */
+    /**
+     * One line: "Tensor shape [2, 3, 4, 4] on opencl | min -2.1 max 2.5 mean 0.01 std 0.98" — the
+     * device of {@code t} itself, which may differ from the host copy {@code s} was computed on.
+     */
     static String line(Tensor t, Stats s) {
         return "Tensor shape " + Shapes.str(t.shape()) + " on " + t.device().label()
                 + " | min " + Html.num(s.min) + "  max " + Html.num(s.max)

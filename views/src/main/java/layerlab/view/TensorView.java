@@ -22,6 +22,10 @@ final class TensorView {
     private TensorView() {
     }
 
+    /**
+     * The tensor's values on the CPU (a copy when it lives on a device). NOTE: labels must name the
+     * original tensor's device, so every view keeps the original for its summary line.
+     */
     static Tensor host(Tensor t) {
         return t.device() == Device.CPU ? t : t.to(Device.CPU);
     }
@@ -31,13 +35,13 @@ final class TensorView {
         Stats s = Stats.of(t);
         int[] sh = t.shape();
         if (t.rank() == 1 && sh[0] <= Grid.MAX_SIDE) {
-            return grids(t, s, List.of(Grid.of(t.data(), 0, 1, sh[0], shading(s))), List.of(""));
+            return grids(x, s, List.of(Grid.of(t.data(), 0, 1, sh[0], shading(s))), List.of(""));
         }
         if (t.rank() == 2 && sh[0] <= Grid.MAX_SIDE && sh[1] <= Grid.MAX_SIDE) {
-            return grids(t, s, List.of(Grid.of(t.data(), 0, sh[0], sh[1], shading(s))), List.of(""));
+            return grids(x, s, List.of(Grid.of(t.data(), 0, sh[0], sh[1], shading(s))), List.of(""));
         }
         if (t.rank() == 1) {
-            return Charts.values(t, s);
+            return Charts.values(x, t, s);
         }
         Planes p = Planes.of(t);
         if (small(t, p)) {
@@ -47,9 +51,14 @@ final class TensorView {
                 gs.add(Grid.of(tile.data(), tile.offset(), tile.h(), tile.w(), shading(s)));
                 captions.add(tile.title());
             }
-            return grids(t, s, gs, captions);
+            return grids(x, s, gs, captions);
         }
-        return tiles(t, s, p, scale, "Tensor " + Shapes.str(sh));
+        return tiles(x, s, p, scale, switch (t.rank()) { // the summary line above names the shape
+            case 2 -> "One tile: rows × columns";
+            case 3 -> "One tile per channel c";
+            case 4 -> "One tile per sample n and channel c";
+            default -> "One tile per sample n, channel c and frame t";
+        });
     }
 
     /** Every channel of sample {@code n} (the ConvNetJS view), up to 64 channels, 8 per row. */
@@ -75,7 +84,7 @@ final class TensorView {
         }
         Planes one = new Planes(Planes.Row.wrap(List.of(p.tiles()), Planes.MAX_COLS), notes);
         String heading = "Feature maps of sample " + n + " — " + Math.min(channels, 64) + " channels";
-        return tiles(t, Stats.of(t), one, scale, heading);
+        return tiles(x, Stats.of(t), one, scale, heading);
     }
 
     /** Whether a rank 3–5 tensor's planes are few and small enough to read as numbers. */
@@ -89,10 +98,10 @@ final class TensorView {
         return Colormap.forRange(s.min(), s.max());
     }
 
-    /** HTML: summary, warning, grids side by side. Text: summary and each grid. */
-    static DisplayData grids(Tensor t, Stats s, List<Grid> gs, List<String> captions) {
-        StringBuilder text = new StringBuilder(Stats.summary(t, s));
-        StringBuilder html = new StringBuilder(header(t, s)).append("<div>");
+    /** HTML: summary, warning, grids side by side. Text: summary and each grid. {@code shown} is labelled. */
+    static DisplayData grids(Tensor shown, Stats s, List<Grid> gs, List<String> captions) {
+        StringBuilder text = new StringBuilder(Stats.summary(shown, s));
+        StringBuilder html = new StringBuilder(header(shown, s)).append("<div>");
         for (int i = 0; i < gs.size(); i++) {
             String cap = captions.get(i);
             text.append('\n').append(cap.isEmpty() ? "" : cap + ":\n").append(gs.get(i).text());
@@ -101,21 +110,17 @@ final class TensorView {
         return Bundle.text(text.toString()).html(html.append("</div>").toString()).build();
     }
 
-    /** PNG tiles; the HTML embeds the same PNG under the summary line and the warning. */
-    static DisplayData tiles(Tensor t, Stats s, Planes p, Scale scale, String heading) {
+    /** PNG tiles under the summary line (and the NaN warning); the notes are in the picture too. */
+    static DisplayData tiles(Tensor shown, Stats s, Planes p, Scale scale, String heading) {
         TilePainter.Spec spec = TilePainter.Spec.of(heading, p, scale, Colormap.forRange(s.min(), s.max()));
-        BufferedImage img = TilePainter.paint(spec);
-        String png = Bundle.base64Png(img);
-        StringBuilder text = new StringBuilder(Stats.summary(t, s));
+        BufferedImage img = Caption.summary(shown, s).above(TilePainter.paint(spec));
+        StringBuilder text = new StringBuilder(Stats.summary(shown, s));
         text.append("\nheatmap: ").append(p.tiles().size()).append(" tiles, ").append(scale == Scale.SHARED
                 ? "one shared color scale" : "each tile on its own scale");
-        StringBuilder html = new StringBuilder(header(t, s));
         for (String n : p.notes()) {
             text.append('\n').append(n);
-            html.append(Html.note(n));
         }
-        html.append(Bundle.imgTag(png, heading));
-        return Bundle.text(text.toString()).html(html.toString()).png(png).build();
+        return Bundle.text(text.toString()).png(img).build();
     }
 
     static String header(Tensor t, Stats s) {

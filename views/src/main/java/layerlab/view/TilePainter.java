@@ -110,7 +110,10 @@ final class TilePainter {
         if (scale == Scale.PER_TILE) {
             g.setFont(SMALL);
             g.setColor(new Color(0x555555));
-            g.drawString("[" + Html.num(s.min()) + ", " + Html.num(s.max()) + "]", x, y + 26);
+            List<String> range = rangeLabel(s, lay.rangeForm);
+            for (int i = 0; i < range.size(); i++) {
+                g.drawString(range.get(i), x, y + 26 + 13 * i);
+            }
         }
         BufferedImage px = new BufferedImage(t.w(), t.h(), BufferedImage.TYPE_INT_RGB);
         for (int r = 0; r < t.h(); r++) {
@@ -144,6 +147,34 @@ final class TilePainter {
         }
     }
 
+    /** How a tile's [min, max] is written: one form for every tile of a picture, the first that fits. */
+    enum RangeForm { FULL, SHORT, TWO_LINES }
+
+    /**
+     * The form in which every tile's [min, max] fits {@code room} pixels: 4 significant digits, else
+     * 3, else two lines "max …" over "min …" (labels of neighbouring tiles must not overlap).
+     */
+    static RangeForm rangeForm(List<Tile> tiles, int room) {
+        FontMetrics fm = Caption.metrics(SMALL);
+        RangeForm form = RangeForm.FULL;
+        for (Tile t : tiles) {
+            Stats s = t.stats();
+            while (form != RangeForm.TWO_LINES && fm.stringWidth(rangeLabel(s, form).get(0)) > room) {
+                form = RangeForm.values()[form.ordinal() + 1];
+            }
+        }
+        return form;
+    }
+
+    static List<String> rangeLabel(Stats s, RangeForm form) {
+        return switch (form) {
+            case FULL -> List.of("[" + Html.num(s.min()) + ", " + Html.num(s.max()) + "]");
+            case SHORT -> List.of("[" + Html.num(s.min(), 3) + ", " + Html.num(s.max(), 3) + "]");
+            case TWO_LINES -> List.of("max " + Html.num(s.max(), 3), "min " + Html.num(s.min(), 3));
+        };
+    }
+
+
     private static void paintColorbar(Graphics2D g, Spec spec, int x, int y, int h) {
         int w = 16;
         Colormap cm = spec.scale() == Scale.SHARED ? spec.shared()
@@ -175,7 +206,8 @@ final class TilePainter {
     }
 
     /** Sizes: every tile gets the same box; the zoom is an integer when magnifying (square pixels). */
-    private record Layout(int width, int height, int top, int cellW, int cellH, int titleH, int gridH, double zoom) {
+    private record Layout(int width, int height, int top, int cellW, int cellH, int titleH, int gridH, double zoom,
+                          RangeForm rangeForm) {
         static Layout of(Spec spec) {
             int maxH = 1;
             int maxW = 1;
@@ -190,8 +222,10 @@ final class TilePainter {
                 zoom = (double) Spec.autoBox(spec.maxWidth(), spec.cols()) / Math.max(maxH, maxW);
                 zoom = zoom >= 1 ? Math.floor(zoom) : zoom;
             }
-            int titleH = spec.scale() == Scale.PER_TILE ? 32 : 18;
             int cellW = Math.max((int) Math.round(maxW * zoom), 64);
+            RangeForm form = TilePainter.rangeForm(spec.planes().tiles(), cellW + GAP - 4);
+            int rangeLines = spec.scale() != Scale.PER_TILE ? 0 : form == RangeForm.TWO_LINES ? 2 : 1;
+            int titleH = 18 + 13 * rangeLines + (rangeLines > 0 ? 1 : 0);
             int cellH = Math.max(MIN_SIDE, (int) Math.round(maxH * zoom)) + titleH;
             int rows = spec.planes().rows().size();
             int groups = 0;
@@ -204,20 +238,17 @@ final class TilePainter {
             int height = top + Math.max(gridH, 120 + titleH + 10) + 12 + 18 * noteLines;
             int width = 2 * MARGIN + spec.cols() * (cellW + GAP) + BAR_AREA;
             width = Math.max(width, textWidth(spec));
-            return new Layout(width, height, top, cellW, cellH, titleH, gridH, zoom);
+            return new Layout(width, height, top, cellW, cellH, titleH, gridH, zoom, form);
         }
 
         private static int textWidth(Spec spec) {
-            BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = probe.createGraphics();
-            FontMetrics head = g.getFontMetrics(HEADING);
-            FontMetrics note = g.getFontMetrics(NOTE);
+            FontMetrics head = Caption.metrics(HEADING);
+            FontMetrics note = Caption.metrics(NOTE);
             int w = head.stringWidth(spec.heading());
             for (String n : spec.notes()) {
                 w = Math.max(w, note.stringWidth(n));
             }
             w = Math.max(w, note.stringWidth("= NaN or ±Inf (see the warning in the text above)") + 18);
-            g.dispose();
             return w + 2 * MARGIN;
         }
     }

@@ -1,6 +1,7 @@
 package layerlab.view;
 
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import layerlab.data.Dataset;
 import layerlab.nn.Activation;
 import layerlab.nn.BatchNorm;
 import layerlab.nn.GroupNorm;
@@ -8,6 +9,7 @@ import layerlab.nn.InstanceNorm;
 import layerlab.nn.Layer;
 import layerlab.nn.LayerNorm;
 import layerlab.nn.MaxPool;
+import layerlab.nn.Sequential;
 import layerlab.nn.Summary;
 import layerlab.nn.Trace;
 import layerlab.tensor.Tensor;
@@ -24,13 +26,16 @@ import java.util.List;
  * featureMaps(x)               every channel of sample 0 (the ConvNetJS view)
  * plot(new ReLU(), -3, 3)      f and f′
  * plotAll(-3, 3, f, g, …)      one small chart per activation (lecture slide 12)
- * histogram(x)                 value histogram with exact zeros and saturation
+ * histogram(x)                 value histogram with the share of zeros (neutral)
+ * histogram(y, new Tanh())     … named for the layer's output: saturation, inactive ReLUs, dropped units
  * compare(layer, x)            runs the layer: input → output side by side (max-pool winners marked)
  * bnStats(bn)                  per channel μ_B, σ²_B vs running μ_avg, σ²_avg, and γ, β
  * normStats(ln | in | gn)      the last forward's (N, G) statistics and the axes they reduce
  * normDiagram()                which axes of (N,C,H,W) BN/LN/IN/GN reduce
  * summary(model, 1, 1, 28, 28) layers, output shapes, trainable / non-trainable parameters
  * layers(model, x)             one forward pass: every layer's output, range, zeros, thumbnails
+ * network(net, x, labels)      activations, gradients dL/d(output) and weights of every layer
+ * predictions(net, test)       top-3 class probabilities per test image, true class marked
  * new Progress(steps)          training progress, re-rendered with updateDisplay
  * new BnMonitor(bn)            running statistics over training steps
  * </pre>
@@ -83,21 +88,48 @@ public final class Views {
     }
 
     /**
-     * Histogram of the values, annotated with the fraction of exact zeros and of saturated values
-     * (for values in [0, 1]: x ≤ 0.01 or x ≥ 0.99; in [−1, 1]: |x| ≥ 0.99; otherwise none).
+     * Histogram of the values with the share of exact zeros, named neutrally ("share of zeros": the
+     * values could come from anything), and for values inside [0, 1] without zeros or inside
+     * [−1, 1] the share within 0.01 of the ends. To have the counts named for what they mean,
+     * say where the values come from: {@link #histogram(Tensor, Layer)}.
      */
     public static DisplayData histogram(Tensor x) {
         given("histogram(x)", "a Tensor", x);
-        return HistogramView.histogram(x, null);
+        return HistogramView.histogram(x, Reading::neutral);
     }
 
-    /** Histogram where "saturated" means x ≤ low or x ≥ high. */
+    /**
+     * Histogram of the output of {@code producedBy}: after a {@code ReLU} the zeros are inactive
+     * ReLUs; after a {@code Sigmoid} or {@code Tanh} the share near the asymptotes is the saturated
+     * share (σ ≤ 0.01 or ≥ 0.99; |tanh| ≥ 0.99), after an {@code ELU} the share near −α; after a
+     * {@code Dropout} in training the zeros are dropped units. Other layers: as {@link #histogram(Tensor)}.
+     * E.g. {@code histogram(y, new Tanh())} or {@code histogram(h, dropout)}.
+     */
+    public static DisplayData histogram(Tensor x, Layer producedBy) {
+        given("histogram(x, layer)", "a Tensor", x);
+        if (producedBy == null) {
+            throw new IllegalArgumentException("histogram: expected the layer that produced the values, got null");
+        }
+        return HistogramView.histogram(x, s -> Reading.of(producedBy, s));
+    }
+
+    /** Histogram titled with what the values are, e.g. {@code histogram(h, "hidden layer, after dropout")}. */
+    public static DisplayData histogram(Tensor x, String label) {
+        given("histogram(x, label)", "a Tensor", x);
+        if (label == null || label.isBlank()) {
+            throw new IllegalArgumentException("histogram: expected a label naming the values, got "
+                    + (label == null ? "null" : "a blank string"));
+        }
+        return HistogramView.histogram(x, s -> Reading.labelled(label, s));
+    }
+
+    /** Histogram with the share of values x ≤ low or x ≥ high (a band of the student's own). */
     public static DisplayData histogram(Tensor x, double low, double high) {
         given("histogram(x, low, high)", "a Tensor", x);
         if (!(low < high)) {
             throw new IllegalArgumentException("histogram: expected low < high, got low=" + low + ", high=" + high);
         }
-        return HistogramView.histogram(x, new HistogramView.Thresholds(low, high));
+        return HistogramView.histogram(x, s -> Reading.band(low, high));
     }
 
     /**
@@ -121,7 +153,7 @@ public final class Views {
                 + "LayerNorm    over C, H, W  (one per sample)\n"
                 + "InstanceNorm over H, W     (one per sample and channel)\n"
                 + "GroupNorm    over C/G channels, H, W (one per sample and group)";
-        return Bundle.text(text).html(svg).svg(svg).build();
+        return Bundle.text(text).svg(svg).build();
     }
 
     /**
@@ -184,6 +216,35 @@ public final class Views {
     /** The layer table of an already recorded trace (what the {@code %%layers} magic shows). */
     public static DisplayData layers(List<Trace.Entry> entries) {
         return LayersView.layers(entries);
+    }
+
+    /**
+     * The network at work (lecture slide 3, the ConvNetJS demo): one forward pass of {@code x} and
+     * one backward pass of L = CrossEntropyLoss(logits, labels), and per layer the activations of
+     * sample 0, their gradients dL/d(output), and the weights (conv filters as small tiles, one row
+     * per output map; FC weights as a heatmap). A model ending in Softmax takes the loss from the
+     * logits before it. Without labels the loss is taken against the network's own answers.
+     * NOTE: a real forward and backward in the mode the layers are in — in training mode BatchNorm's
+     * running statistics move and Dropout draws a mask; the parameter gradients are restored.
+     * E.g. {@code network(net, image, test.labels()[pick])}.
+     */
+    public static DisplayData network(Sequential model, Tensor x, int... labels) {
+        return NetworkView.network(model, x, labels);
+    }
+
+    /**
+     * Test predictions as in the ConvNetJS demo: per image the picture, the true class and the
+     * top-3 class probabilities as bars (true class green, a wrong top answer red). A model that
+     * does not end in Softmax has its outputs read as logits. Runs {@code model.forward(images)} in
+     * the mode the model is in (call {@code train(false)} first for test predictions).
+     */
+    public static DisplayData predictions(Layer model, Tensor images, int[] labels, List<String> classNames) {
+        return PredictionsView.predictions(model, images, labels, classNames);
+    }
+
+    /** {@link #predictions(Layer, Tensor, int[], List)} of a data set's images, e.g. {@code test.subset(0, 8)}. */
+    public static DisplayData predictions(Layer model, Dataset data) {
+        return PredictionsView.predictions(model, data.images(), data.labels(), data.classes());
     }
 
     /** {@code new Progress(steps)}: a progress bar with curves, for {@code display} and {@code updateDisplay}. */

@@ -22,7 +22,7 @@ class ActivationViewTest {
         String text = BundleAssert.text(d);
         assertTrue(text.contains("ReLU() f "), text);
         assertTrue(text.contains("ReLU() f'"), text);
-        BufferedImage img = BundleAssert.png(d, "plot-relu");
+        BufferedImage img = BundleAssert.picture(d, "plot-relu");
         assertTrue(BundleAssert.hasColor(img, Charts.SERIES[0].getRGB()), "f drawn in blue");
         assertTrue(BundleAssert.hasColor(img, Charts.SERIES[1].getRGB()), "f′ drawn in red");
     }
@@ -38,7 +38,7 @@ class ActivationViewTest {
             String name = f.toString().length() > 19 ? f.toString().substring(0, 19) : f.toString();
             assertTrue(text.contains(name + " f ") && text.contains(name + " f'"), name + " in " + text);
         }
-        BufferedImage img = BundleAssert.png(d, "plot-all");
+        BufferedImage img = BundleAssert.picture(d, "plot-all");
         assertTrue(img.getWidth() <= 960, "three small charts per row fit: " + img.getWidth());
     }
 

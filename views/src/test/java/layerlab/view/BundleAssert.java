@@ -9,7 +9,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.io.StringReader;
 import javax.imageio.ImageIO;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -19,6 +23,7 @@ import org.xml.sax.SAXException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Checks on a MIME bundle shared by the view tests. */
@@ -116,6 +121,69 @@ final class BundleAssert {
         assertTrue(img.getHeight() >= 100 && img.getHeight() <= 2400, "sane height: " + img.getHeight());
         assertTrue(variance(img) > 100, "picture is not blank");
         return img;
+    }
+
+    /**
+     * A view that is one picture: image/png (checked as {@link #png}) and no HTML beside it, so the
+     * picture is carried once.
+     */
+    static BufferedImage picture(DisplayData d, String name) {
+        assertNull(d.getData(MIMEType.TEXT_HTML), "a one-picture view has no HTML beside its PNG");
+        return png(d, name);
+    }
+
+    /**
+     * The pictures inline in a view's HTML: each decodes and is not blank, none is also the
+     * bundle's image/png (a picture is carried once); written to ${views.dump}/name-i.png when set.
+     */
+    static List<BufferedImage> inlinePngs(DisplayData d, String name) {
+        String html = html(d, name);
+        assertNull(d.getData(MIMEType.IMAGE_PNG), "pictures inline in the HTML are not sent a second time");
+        Matcher m = Pattern.compile("data:image/png;base64,([A-Za-z0-9+/=]+)").matcher(html);
+        List<BufferedImage> all = new ArrayList<>();
+        while (m.find()) {
+            byte[] bytes = Base64.getDecoder().decode(m.group(1));
+            BufferedImage img;
+            try {
+                img = ImageIO.read(new ByteArrayInputStream(bytes));
+                String dump = System.getProperty("views.dump");
+                if (dump != null) {
+                    Files.write(Path.of(dump, name + "-" + all.size() + ".png"), bytes);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            assertNotNull(img, "inline PNG " + all.size() + " decodes with ImageIO");
+            assertTrue(variance(img) > 100, "inline PNG " + all.size() + " is not blank");
+            all.add(img);
+        }
+        return all;
+    }
+
+    /**
+     * Every table cell names its alignment and every body row its background: Jupyter's CSS would
+     * otherwise right-align the cells and stripe odd rows grey.
+     */
+    static void assertStyledForJupyter(String html) {
+        Matcher td = Pattern.compile("<td[^>]*>").matcher(html);
+        while (td.find()) {
+            assertTrue(td.group().contains("text-align:"), "a cell without its alignment: " + td.group());
+        }
+        String body = html.substring(Math.max(0, html.indexOf("<tbody>")));
+        Matcher tr = Pattern.compile("<tr[^>]*>").matcher(body);
+        while (tr.find()) {
+            assertTrue(tr.group().contains("background:"), "a row without its background: " + tr.group());
+        }
+    }
+
+    /** Characters of every MIME type in the bundle: what one output adds to the saved notebook. */
+    static long size(DisplayData d) {
+        long n = 0;
+        for (MIMEType t : new MIMEType[] {MIMEType.TEXT_PLAIN, MIMEType.TEXT_HTML, MIMEType.IMAGE_PNG, MIMEType.IMAGE_SVG}) {
+            Object o = d.getData(t);
+            n += o == null ? 0 : o.toString().length();
+        }
+        return n;
     }
 
     /** Variance of the gray level over a grid of sampled pixels. */

@@ -45,7 +45,7 @@ class CompareViewTest {
         assertTrue(text.contains(" [ 5, *6,  7, *8]"), text);
         assertTrue(text.contains(" [*3,  2,  1,  0]"), text);
         assertTrue(text.contains(" [ 1,  2,  3, *4]]"), text);
-        BufferedImage big = BundleAssert.png(Views.compare(new MaxPool(2, 2), Tensor.randn(Seed.of(13), 1, 2, 24, 24)),
+        BufferedImage big = BundleAssert.picture(Views.compare(new MaxPool(2, 2), Tensor.randn(Seed.of(13), 1, 2, 24, 24)),
                 "compare-maxpool-real");
         assertTrue(big.getWidth() > 900);
     }
@@ -83,10 +83,10 @@ class CompareViewTest {
             }
         }
         DisplayData d = CompareView.compare("MaxPool(kernel=2, stride=2)", x, y, argmax);
-        BufferedImage img = BundleAssert.png(d, "compare-maxpool");
+        BufferedImage img = BundleAssert.picture(d, "compare-maxpool");
         assertTrue(BundleAssert.text(d).contains("Outlined input pixels won"));
         assertTrue(img.getWidth() > 900, "two pictures side by side");
-        BundleAssert.png(Views.compare(new ReLU(), Tensor.randn(Seed.of(12), 2, 6, 20, 20)), "compare-relu");
+        BundleAssert.picture(Views.compare(new ReLU(), Tensor.randn(Seed.of(12), 2, 6, 20, 20)), "compare-relu");
     }
 
     @Test

@@ -89,6 +89,6 @@ class ExamplePicturesTest {
             }
             bn.forward(x);
         }
-        BundleAssert.png(Views.bnStats(bn), "example-bn-stats");
+        BundleAssert.inlinePngs(Views.bnStats(bn), "example-bn-stats");
     }
 }

@@ -12,6 +12,9 @@ import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
+import java.awt.image.BufferedImage;
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,11 +31,33 @@ class LayersViewTest {
         System.arraycopy(ExamplePicturesTest.glyph().data(), 0, x.data(), 784, 784);
         DisplayData d = Views.layers(model(), x);
         String html = BundleAssert.html(d, "layers");
+        BundleAssert.assertStyledForJupyter(html);
         String text = BundleAssert.text(d);
         assertTrue(text.startsWith("6 layers ran"), text);
         assertTrue(text.contains("3: MaxPool(kernel=2, stride=2)") && text.contains("[2, 8, 14, 14]"), text);
-        assertEquals(6, BundleAssert.count(html, "data:image/png;base64,"), "a thumbnail strip per layer");
+        List<BufferedImage> strips = BundleAssert.inlinePngs(d, "layers");
+        assertEquals(6, strips.size(), "a thumbnail strip per layer");
         assertTrue(html.contains("2: ReLU()"));
+        assertTrue(html.contains("sample 0: 8 channels") && html.contains("sample 0: 1568 values, 128 per row"), html);
+        // readable: 28×28 maps at 2× (56 px), 14×14 at 4×; 8 of them in one strip
+        assertEquals(LayersView.THUMB, strips.get(0).getHeight(), "conv maps 56 px high");
+        assertEquals(8 * 56 + 7 * LayersView.GAP, strips.get(0).getWidth());
+        assertEquals(56, strips.get(3).getHeight(), "pooled 14×14 maps at 4×");
+        assertEquals(LayersView.STRIP, strips.get(4).getWidth(), "1568 features wrapped at 128 per row");
+        assertEquals(13 * LayersView.CELL, strips.get(4).getHeight(), "ceil(1568 / 128) = 13 rows");
+        assertEquals(10 * 24, strips.get(5).getWidth(), "10 logits, 24 px each");
+        long size = BundleAssert.size(d);
+        assertTrue(size < 60_000, "six layers, small: " + size + " characters");
+    }
+
+    @Test
+    void capsAreCaptioned() {
+        Tensor y = Tensor.randn(Seed.of(6), 1, 16, 7, 7);
+        assertEquals("sample 0: channels 0–7 of 16", LayersView.caption(y));
+        BufferedImage strip = LayersView.strip(y, Stats.of(y));
+        assertEquals(56, strip.getHeight(), "7×7 maps at 8×");
+        assertEquals(BufferedImage.TYPE_INT_RGB, strip.getType());
+        assertTrue(BundleAssert.variance(strip) > 100, "not blank");
     }
 
     @Test

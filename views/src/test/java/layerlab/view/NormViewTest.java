@@ -10,9 +10,20 @@ import layerlab.nn.LayerNorm;
 import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.internal.chartpart.Axis;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NormViewTest {
@@ -36,7 +47,7 @@ class NormViewTest {
         DisplayData d = Views.bnStats(bn);
         String text = BundleAssert.text(d);
         String html = BundleAssert.html(d);
-        BundleAssert.png(d, "bn-stats");
+        assertEquals(1, BundleAssert.inlinePngs(d, "bn-stats").size(), "the charts, once, inline");
         assertTrue(text.contains("batch μ_B") && text.contains("running μ_avg") && text.contains("γ"), text);
         float bm3 = bn.batchMean().data()[3];
         float rm3 = bn.runningMean().data()[3];
@@ -73,7 +84,7 @@ class NormViewTest {
         String text = BundleAssert.text(d);
         assertTrue(text.contains("30 recorded steps"), text);
         assertTrue(text.contains("showing 8 of 12 channels"), text);
-        BundleAssert.png(d, "bn-monitor");
+        BundleAssert.picture(d, "bn-monitor");
         Renderer r = new Renderer();
         assertNotNull(r.render(mon).getData(MIMEType.IMAGE_PNG), "renders itself through the base renderer");
     }
@@ -91,9 +102,80 @@ class NormViewTest {
         assertTrue(text.contains("over C/G, H, W"), text);
         assertEquals(gn.lastMean().data()[3], Float.parseFloat(Html.num(gn.lastMean().data()[3])), 1e-3);
         assertTrue(html.contains(Html.num(gn.lastMean().data()[3])));
-        String svg = d.getData(MIMEType.IMAGE_SVG).toString();
+        assertNull(d.getData(MIMEType.IMAGE_SVG), "the diagram is inline in the HTML, not sent twice");
+        String svg = html.substring(html.indexOf("<svg"), html.indexOf("</svg>") + 6);
         assertTrue(svg.contains("Group Norm"));
         assertTrue(svg.contains("opacity=\"0.35\""), "the other three kinds are faded");
+    }
+
+    @Test
+    void everyCubeAndItsLabelsStayInsideTheirPanel() {
+        Pattern points = Pattern.compile("points=\"([^\"]+)\"");
+        Pattern label = Pattern.compile("<text x=\"([0-9.]+)\"[^>]*>N</text>");
+        for (int c = 1; c <= 12; c++) {
+            String svg = NormDiagram.svg(null, c, c % 2 == 0 ? 2 : 1);
+            double width = Double.parseDouble(svg.replaceAll("(?s).*?width=\"(\\d+)\".*", "$1"));
+            double panel = width / 4;
+            List<Double> xs = new ArrayList<>();
+            Matcher m = points.matcher(svg);
+            int polygon = 0;
+            while (m.find()) {
+                for (String p : m.group(1).split(" ")) {
+                    xs.add(Double.parseDouble(p.split(",")[0]));
+                }
+                polygon++;
+            }
+            assertEquals(4 * (4 * c + 4 + c), polygon, "top, side and front cells of four cubes");
+            Matcher n = label.matcher(svg);
+            int labels = 0;
+            while (n.find()) {
+                double x = Double.parseDouble(n.group(1));
+                int k = labels++;
+                assertTrue(x - 6 >= k * panel && x + 6 <= (k + 1) * panel, c + " channels: \"N\" of panel " + k
+                        + " at x=" + x + " inside [" + k * panel + ", " + (k + 1) * panel + "]");
+            }
+            assertEquals(4, labels, "an N per cube");
+            for (double x : xs) {
+                assertTrue(x >= 0 && x <= width, c + " channels: a cell at x=" + x + " beyond the picture's " + width);
+            }
+            assertTrue(4 * NormDiagram.cellWidth(c) * c > 0);
+        }
+        assertTrue(BundleAssert.text(Views.normDiagram()).contains("GroupNorm"));
+        assertNull(Views.normDiagram().getData(MIMEType.TEXT_HTML), "the diagram is its SVG alone");
+    }
+
+    @Test
+    void channelTicksAreWholeNumbers() throws ReflectiveOperationException {
+        for (int n = 1; n <= 20; n++) {
+            Tensor v = Tensor.randn(Seed.of(n), n);
+            XYChart c = BnView.pair("Mean per channel", "μ", v, "batch", v, "running");
+            BitmapEncoder.getBufferedImage(c); // lays the axes out
+            List<String> labels = xTickLabels(c);
+            assertFalse(labels.stream().allMatch(String::isBlank), n + " channels: some tick is labelled " + labels);
+            for (String l : labels) {
+                assertTrue(l.isBlank() || l.matches("\\d+") && Integer.parseInt(l) <= Math.max(n, 16),
+                        n + " channels: tick labels " + labels);
+            }
+        }
+    }
+
+    /**
+     * The x tick labels XChart drew (those inside the axis). NOTE: XChart 3.8.8 keeps them behind package-private getters;
+     * reflection reads what was painted, which is what the test is about.
+     */
+    private static List<String> xTickLabels(XYChart c) throws ReflectiveOperationException {
+        Method axis = org.knowm.xchart.internal.chartpart.Chart.class.getDeclaredMethod("getXAxis");
+        axis.setAccessible(true);
+        Axis<?, ?> x = (Axis<?, ?>) axis.invoke(c);
+        List<String> labels = x.getAxisTickCalculator().getTickLabels();
+        List<Double> at = x.getAxisTickCalculator().getTickLocations(); // pixels along the axis
+        List<String> drawn = new ArrayList<>();
+        for (int i = 0; i < labels.size(); i++) {
+            if (at.get(i) >= 0 && at.get(i) <= x.getBounds().getWidth()) {
+                drawn.add(labels.get(i));
+            }
+        }
+        return drawn;
     }
 
     @Test

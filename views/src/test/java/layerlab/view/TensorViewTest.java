@@ -6,7 +6,10 @@ import layerlab.tensor.Seed;
 import layerlab.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
+import java.awt.Font;
+import java.awt.FontMetrics;
 import java.awt.image.BufferedImage;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -61,21 +64,38 @@ class TensorViewTest {
         x.data()[5] = Float.NaN;
         x.data()[200] = Float.NEGATIVE_INFINITY;
         DisplayData d = Views.show(x);
-        assertTrue(BundleAssert.text(d).contains("1 NaN, 1 -Inf out of 864 values"));
-        assertTrue(BundleAssert.html(d).contains("WARNING") || BundleAssert.html(d).contains("1 NaN"));
-        BufferedImage img = BundleAssert.png(d, "show-nan");
+        assertTrue(BundleAssert.text(d).startsWith("!!! WARNING: 1 NaN, 1 -Inf out of 864 values"));
+        BufferedImage img = BundleAssert.picture(d, "show-nan");
         assertTrue(BundleAssert.hasColor(img, Colormap.NON_FINITE.getRGB()), "NaN pixels drawn in magenta");
+        assertTrue(BundleAssert.hasColor(img, 0xb00020), "the warning drawn in red above the tiles");
     }
 
     @Test
     void rank4IsHeatmapTilesWithColorbar() {
         DisplayData d = Views.show(Tensor.randn(Seed.of(7), 2, 4, 28, 28));
         String text = BundleAssert.text(d);
-        String html = BundleAssert.html(d);
-        BufferedImage img = BundleAssert.png(d, "show-rank4");
+        BufferedImage img = BundleAssert.picture(d, "show-rank4");
         assertTrue(text.contains("8 tiles"), text);
-        assertTrue(html.contains("data:image/png;base64,"), "HTML embeds the picture");
         assertTrue(img.getWidth() <= TilePainter.MAX_WIDTH + 40, "fits a notebook: " + img.getWidth());
+    }
+
+    @Test
+    void aBigTensorIsOnePictureOfFewTiles() {
+        // the 64×512×56×56 is 411 MB; this one takes the same caps (samples, then channels)
+        DisplayData d = Views.show(Tensor.randn(Seed.of(16), 16, 64, 56, 56));
+        String text = BundleAssert.text(d);
+        BundleAssert.picture(d, "show-big");
+        assertTrue(text.contains("16 tiles") && text.contains("showing 2 of 16 samples, showing 8 of 64 channels"), text);
+        long size = BundleAssert.size(d);
+        System.out.println("show(randn 16x64x56x56): " + size + " characters in the notebook");
+        assertTrue(size < 150_000, "a big tensor's output stays small: " + size + " characters");
+        int[] kept = Planes.budget(new int[] {8, 16, 1}, 56, 56);
+        assertTrue(Planes.drawn(kept, 56, 56) <= Planes.DRAWN_VALUES, "within the budget");
+        assertEquals(2, kept[0], "samples halved first, down to 2");
+        assertEquals(8, kept[1], "then channels, down to 8");
+        int[] small = Planes.budget(new int[] {8, 16, 1}, 6, 6);
+        assertEquals(8, small[0], "small tiles are not capped further");
+        assertEquals(16, small[1]);
     }
 
     @Test
@@ -94,8 +114,7 @@ class TensorViewTest {
         String text = BundleAssert.text(d);
         assertTrue(text.contains("showing 8 of 10 samples"), text);
         assertTrue(text.contains("showing 16 of 20 channels"), text);
-        assertTrue(BundleAssert.html(d).contains("showing 8 of 10 samples"));
-        BundleAssert.png(d, "show-capped");
+        BundleAssert.picture(d, "show-capped");
     }
 
     @Test
@@ -111,6 +130,33 @@ class TensorViewTest {
         assertTrue(BundleAssert.text(per).contains("each tile on its own scale"));
         BundleAssert.png(shared, "show-shared-scale");
         BundleAssert.png(per, "show-per-tile-scale");
+    }
+
+    @Test
+    void perTileRangesOfNeighboursDoNotOverlap() {
+        // notebook 07's first conv: 8 maps 28×28 with ranges like [-0.05019, 0.03633]
+        Tensor x = Tensor.randn(Seed.of(20), 1, 8, 28, 28);
+        float[] d = x.data();
+        for (int i = 0; i < d.length; i++) {
+            d[i] = d[i] * 0.0123f * (1 + i / 784) - 0.00345f;
+        }
+        List<Tile> tiles = Planes.cut(x, 0, 1, 8, 1).tiles();
+        int room = 84 + 12 - 4; // 28×28 at 3× in a row of 8, plus the gap
+        TilePainter.RangeForm form = TilePainter.rangeForm(tiles, room);
+        assertEquals(TilePainter.RangeForm.TWO_LINES, form, "[-0.05019, 0.03633] is wider than a tile");
+        FontMetrics fm = Caption.metrics(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        for (Tile t : tiles) {
+            for (String line : TilePainter.rangeLabel(t.stats(), form)) {
+                assertTrue(fm.stringWidth(line) <= room, line + " fits its tile");
+            }
+        }
+        Stats first = tiles.get(0).stats();
+        assertEquals(List.of("max " + Html.num(first.max(), 3), "min " + Html.num(first.min(), 3)),
+                TilePainter.rangeLabel(first, form));
+        assertTrue(Html.num(first.max(), 3).matches("0\\.0\\d{3}"), "3 significant digits: " + Html.num(first.max(), 3));
+        List<Tile> plain = Planes.cut(Tensor.randn(Seed.of(21), 1, 8, 28, 28), 0, 1, 8, 1).tiles();
+        assertEquals(TilePainter.RangeForm.FULL, TilePainter.rangeForm(plain, room), "[-3.8, 3.234] fits as it is");
+        BundleAssert.picture(Views.featureMaps(x, 0, Scale.PER_TILE), "feature-maps-per-tile");
     }
 
     @Test
