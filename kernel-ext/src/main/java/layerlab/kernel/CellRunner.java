@@ -138,6 +138,11 @@ final class CellRunner implements MagicContext {
     }
 
     @Override
+    public jdk.jshell.JShell jshell() throws CellError {
+        return session.jshell();
+    }
+
+    @Override
     public void display(Object value) {
         kernel.display(value, null);
     }

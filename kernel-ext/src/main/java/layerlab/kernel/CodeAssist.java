@@ -22,6 +22,7 @@ import layerlab.kernel.wire.Kernel;
 final class CodeAssist {
     private final Session session;
     private final LabMagics magics;
+    private final JavadocSource javadoc = new JavadocSource();
 
     CodeAssist(Session session, LabMagics magics) {
         this.session = session;
@@ -96,20 +97,39 @@ final class CodeAssist {
         String src = code.substring(start);
         int[] anchor = new int[1];
         List<SourceCodeAnalysis.Suggestion> suggestions = sca.completionSuggestions(src, cursor - start, anchor);
-        Set<String> matches = new LinkedHashSet<>();
-        for (SourceCodeAnalysis.Suggestion s : suggestions) {
-            String m = s.continuation();
-            if (m.endsWith("()")) {
-                m = m.substring(0, m.length() - 2);
-            } else if (m.endsWith("(")) {
-                m = m.substring(0, m.length() - 1);
-            }
-            matches.add(m);
-        }
-        return new ReplacementOptions(new ArrayList<>(matches), start + anchor[0], cursor);
+        int from = start + anchor[0];
+        return new ReplacementOptions(rank(suggestions, code.substring(from, cursor)), from, cursor);
     }
 
-    DisplayData inspect(String code, int cursor, boolean extraDetail) throws Exception {
+    /** Object's members every type has: listed after the type's own (they are rarely what a student wants). */
+    static final Set<String> OBJECT_MEMBERS = Set.of("wait", "notify", "notifyAll", "hashCode", "getClass", "equals", "toString");
+
+    /**
+     * The matches as the frontends need them to fill in a shared prefix: names without "(" or "()",
+     * no duplicates (overloads), each starting with the typed {@code prefix}; the type's own members
+     * first, Object's last, in JShell's order otherwise.
+     */
+    static List<String> rank(List<SourceCodeAnalysis.Suggestion> suggestions, String prefix) {
+        Set<String> own = new LinkedHashSet<>();
+        Set<String> object = new LinkedHashSet<>();
+        for (SourceCodeAnalysis.Suggestion s : suggestions) {
+            String m = s.continuation().replaceFirst("\\(\\)?$", "");
+            if (m.startsWith(prefix)) {
+                (OBJECT_MEMBERS.contains(m) ? object : own).add(m);
+            }
+        }
+        List<String> out = new ArrayList<>(own);
+        object.removeAll(own);
+        out.addAll(object);
+        return out;
+    }
+
+    /**
+     * Shift-Tab: a cell variable's type and value, else the signature(s) under the cursor with their
+     * Javadoc — detail 0 the first paragraph, 1 all of it with the tags (and a class's constructors).
+     * JShell finds the JDK's Javadoc; layerlab's comes from {@link JavadocSource}.
+     */
+    DisplayData inspect(String code, int cursor, int detail) throws Exception {
         cursor = Math.max(0, Math.min(cursor, code.length()));
         // move to the end of the identifier under the cursor
         while (cursor < code.length() && Character.isJavaIdentifierPart(code.charAt(cursor))) {
@@ -131,15 +151,55 @@ final class CodeAssist {
         }
         StringBuilder text = new StringBuilder();
         for (SourceCodeAnalysis.Documentation d : docs) {
-            if (text.length() > 0) {
-                text.append("\n\n");
+            String doc = d.javadoc();
+            if (doc == null || doc.isBlank()) {
+                doc = javadoc.find(d.signature()).map(JavadocSource.Doc::comment).orElse("");
             }
-            text.append(d.signature());
-            if (d.javadoc() != null && !d.javadoc().isBlank()) {
-                text.append("\n\n").append(d.javadoc().strip());
-            }
+            appendEntry(text, d.signature(), JavadocText.render(doc, detail));
+        }
+        if (text.length() == 0) {
+            classDoc(text, identifierBefore(code, cursor), detail);
         }
         return text.length() == 0 ? null : new DisplayData(text.toString());
+    }
+
+    /** A layerlab class named {@code name} (JShell documents no bare class name): its doc and constructors. */
+    private void classDoc(StringBuilder text, String name, int detail) {
+        if (name.isEmpty() || !Character.isUpperCase(name.charAt(0))) {
+            return;
+        }
+        javadoc.findClass(name).ifPresent(doc -> {
+            appendEntry(text, "class " + doc.signature(), JavadocText.render(doc.comment(), detail));
+            for (String ctor : javadoc.constructors(name)) {
+                text.append("\n").append(detail > 0 ? "\n" : "").append("new ").append(ctor);
+                if (detail > 0) {
+                    String cdoc = javadoc.find(ctor).map(JavadocSource.Doc::comment).orElse("");
+                    String r = JavadocText.render(cdoc, 0);
+                    if (!r.isEmpty()) {
+                        text.append("\n    ").append(r.replace("\n", "\n    "));
+                    }
+                }
+            }
+        });
+    }
+
+    private static void appendEntry(StringBuilder text, String signature, String doc) {
+        if (text.length() > 0) {
+            text.append("\n\n");
+        }
+        text.append(signature);
+        if (!doc.isBlank()) {
+            text.append("\n\n").append(doc.strip());
+        }
+    }
+
+    /** The dotted name ending at {@code cursor} ("MaxPool", "MaxPool.Config"). */
+    private static String identifierBefore(String code, int cursor) {
+        int b = cursor;
+        while (b > 0 && (Character.isJavaIdentifierPart(code.charAt(b - 1)) || code.charAt(b - 1) == '.')) {
+            b--;
+        }
+        return code.substring(b, cursor).replaceAll("^\\.+|\\.+$", "");
     }
 
     String isComplete(String code) {

@@ -222,8 +222,8 @@ public final class LabKernel extends BaseKernel implements layerlab.kernel.wire.
     }
 
     @Override
-    public DisplayData inspect(String code, int cursor, boolean extraDetail) throws Exception {
-        return assist.inspect(code, cursor, extraDetail);
+    public DisplayData inspect(String code, int cursor, int detailLevel) throws Exception {
+        return assist.inspect(code, cursor, detailLevel);
     }
 
     @Override

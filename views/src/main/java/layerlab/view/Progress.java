@@ -4,6 +4,7 @@ import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.display.DisplayDataRenderable;
 import io.github.spencerpark.jupyter.kernel.display.RenderContext;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
+import layerlab.optim.Activity;
 import org.knowm.xchart.XYChart;
 
 import java.awt.Color;
@@ -36,6 +37,8 @@ public final class Progress implements DisplayDataRenderable {
     private final List<Double> losses = new ArrayList<>();
     private final List<Double> accuracies = new ArrayList<>(); // NaN where none was given
     private long lastRefresh = Long.MIN_VALUE;
+    /** Tells the kernel's interrupt message how far the loop got (cleared at the last step). */
+    private Activity activity;
 
     /** A progress display for {@code totalSteps} steps. */
     public Progress(int totalSteps) {
@@ -49,6 +52,18 @@ public final class Progress implements DisplayDataRenderable {
         this.total = totalSteps;
         this.clock = nanoClock;
         this.start = nanoClock.getAsLong();
+        this.activity = Activity.start("training", null, totalSteps);
+    }
+
+    /**
+     * Names what the loop trains ({@code "net"}), so that an interrupt says "`net` is partly
+     * trained"; returns this.
+     */
+    public Progress training(String variable) {
+        activity.close();
+        activity = Activity.start("training", variable, total);
+        activity.step(steps());
+        return this;
     }
 
     /** Records one finished step and its loss. */
@@ -60,6 +75,7 @@ public final class Progress implements DisplayDataRenderable {
     public Progress step(double loss, double accuracy) {
         losses.add(loss);
         accuracies.add(accuracy);
+        activity.step(losses.size());
         return this;
     }
 

@@ -31,6 +31,11 @@ public final class CellErrors {
     /** {@code stillRunning}: the threads cells started that go on after the interrupt. */
     static CellError interrupted(JShellException cause, List<String> stillRunning) {
         String detail = "the cell was interrupted (kernel interrupt); its code was stopped";
+        // what the lab knows was left half done (a training loop's step), so later cells are warned
+        String left = layerlab.optim.Activity.current().map(layerlab.optim.Activity::interruptedNote).orElse(null);
+        if (left != null) {
+            detail += "; " + left;
+        }
         if (!stillRunning.isEmpty()) {
             detail += "; still running, started by cells: " + String.join(", ", stillRunning)
                     + " — they were interrupted but go on (stop them from your code: a flag they check, or t.interrupt() where they wait)";

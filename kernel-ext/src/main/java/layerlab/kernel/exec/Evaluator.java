@@ -45,6 +45,7 @@ public final class Evaluator {
     public synchronized void startCell() {
         interruptRequested = false;
         cellActive = true;
+        layerlab.optim.Activity.clear(); // an interrupted loop's activity belongs to its own cell
     }
 
     public synchronized void endCell() {

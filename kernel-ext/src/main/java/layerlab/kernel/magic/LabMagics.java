@@ -10,7 +10,7 @@ import java.util.TreeSet;
 /**
  * The kernel's magics, one class each, registered in the base library's registry:
  * {@code %classpath}, {@code %timeit}/{@code %%timeit}, {@code %%layers}, {@code %seed},
- * {@code %device}, {@code %lsmagic}. Bad arguments throw {@link MagicUsageException} with the usage.
+ * {@code %device}, {@code %whos}, {@code %lsmagic}. Bad arguments throw {@link MagicUsageException} with the usage.
  */
 public final class LabMagics {
     private final Set<String> lineNames = new TreeSet<>();
@@ -27,6 +27,7 @@ public final class LabMagics {
         cell(registry, "layers", new LayersMagic(kernel));
         line(registry, "seed", new SeedMagic());
         line(registry, "device", new DeviceMagic());
+        line(registry, "whos", new WhosMagic(kernel));
         line(registry, "lsmagic", new LsMagic(this));
     }
 

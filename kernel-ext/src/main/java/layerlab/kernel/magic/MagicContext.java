@@ -22,6 +22,9 @@ public interface MagicContext {
     /** Adds jars or folders to the compiler's and the class loader's class path. */
     void addToClasspath(List<Path> paths) throws CellError;
 
+    /** The notebook's JShell (its variables, for {@code %whos}). */
+    jdk.jshell.JShell jshell() throws CellError;
+
     /** Shows {@code value} below the cell now. */
     void display(Object value);
 }

@@ -122,7 +122,7 @@ public final class Dispatcher implements KernelServer.Handler {
         int cursor = c.has("cursor_pos") ? c.get("cursor_pos").getAsInt() : code.length();
         DisplayData found = null;
         try {
-            found = kernel.inspect(code, cursor, bool(c, "detail_level", false));
+            found = kernel.inspect(code, cursor, detailLevel(c));
         } catch (Exception e) {
             LOG.log(Level.WARNING, "inspect failed", e);
         }
@@ -152,6 +152,15 @@ public final class Dispatcher implements KernelServer.Handler {
     private static String string(JsonObject o, String name) {
         JsonElement e = o.get(name);
         return e == null || e.isJsonNull() ? "" : e.getAsString();
+    }
+
+    /** inspect's detail_level: 0 or 1 (a number in the protocol; a boolean from old clients). */
+    private static int detailLevel(JsonObject o) {
+        JsonElement e = o.get("detail_level");
+        if (e == null || e.isJsonNull() || !e.isJsonPrimitive()) {
+            return 0;
+        }
+        return e.getAsJsonPrimitive().isBoolean() ? (e.getAsBoolean() ? 1 : 0) : Math.max(0, e.getAsInt());
     }
 
     private static boolean bool(JsonObject o, String name, boolean fallback) {

@@ -32,7 +32,7 @@ public interface Kernel {
     ReplacementOptions complete(String code, int cursor) throws Exception;
 
     /** What to show for the code at {@code cursor} (Shift-Tab), or null for nothing. */
-    DisplayData inspect(String code, int cursor, boolean extraDetail) throws Exception;
+    DisplayData inspect(String code, int cursor, int detailLevel) throws Exception;
 
     /** {@link #COMPLETE}, {@link #INVALID}, {@link #UNKNOWN}, or the indent of the next line (incomplete). */
     String isComplete(String code);
