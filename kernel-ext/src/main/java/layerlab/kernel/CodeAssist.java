@@ -156,6 +156,9 @@ final class CodeAssist {
                 doc = javadoc.find(d.signature()).map(JavadocSource.Doc::comment).orElse("");
             }
             appendEntry(text, d.signature(), JavadocText.render(doc, detail));
+            if (detail > 0 && !d.signature().contains("(")) {
+                constructors(text, JavadocSource.Sig.parse(d.signature()).owner(), detail);
+            }
         }
         if (text.length() == 0) {
             classDoc(text, identifierBefore(code, cursor), detail);
@@ -170,17 +173,21 @@ final class CodeAssist {
         }
         javadoc.findClass(name).ifPresent(doc -> {
             appendEntry(text, "class " + doc.signature(), JavadocText.render(doc.comment(), detail));
-            for (String ctor : javadoc.constructors(name)) {
-                text.append("\n").append(detail > 0 ? "\n" : "").append("new ").append(ctor);
-                if (detail > 0) {
-                    String cdoc = javadoc.find(ctor).map(JavadocSource.Doc::comment).orElse("");
-                    String r = JavadocText.render(cdoc, 0);
-                    if (!r.isEmpty()) {
-                        text.append("\n    ").append(r.replace("\n", "\n    "));
-                    }
+            constructors(text, name, detail);
+        });
+    }
+
+    /** The public constructors of layerlab class {@code name}, with their doc summaries at detail 1. */
+    private void constructors(StringBuilder text, String name, int detail) {
+        for (String ctor : javadoc.constructors(name)) {
+            text.append("\n").append(detail > 0 ? "\n" : "").append("new ").append(ctor);
+            if (detail > 0) {
+                String r = JavadocText.render(javadoc.find(ctor).map(JavadocSource.Doc::comment).orElse(""), 0);
+                if (!r.isEmpty()) {
+                    text.append("\n    ").append(r.replace("\n", "\n    "));
                 }
             }
-        });
+        }
     }
 
     private static void appendEntry(StringBuilder text, String signature, String doc) {

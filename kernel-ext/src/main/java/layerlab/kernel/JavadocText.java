@@ -58,6 +58,23 @@ final class JavadocText {
         return out;
     }
 
+    /** Drops the space javac leaves at the start of each comment line, except inside {@code <pre>}. */
+    private static String unindent(String s) {
+        StringBuilder b = new StringBuilder();
+        boolean pre = false;
+        for (String line : s.split("\n", -1)) {
+            String l = pre ? line : line.stripLeading();
+            if (line.toLowerCase(java.util.Locale.ROOT).contains("<pre>")) {
+                pre = true;
+            }
+            if (line.toLowerCase(java.util.Locale.ROOT).contains("</pre>")) {
+                pre = false;
+            }
+            b.append(b.length() > 0 ? "\n" : "").append(l);
+        }
+        return b.toString();
+    }
+
     /** Inline tags to their text, {@code <p>} to a blank line, other HTML tags dropped, entities decoded. */
     static String plain(String s) {
         Matcher m = INLINE.matcher(s);
@@ -74,7 +91,7 @@ final class JavadocText {
             m.appendReplacement(b, Matcher.quoteReplacement(text));
         }
         m.appendTail(b);
-        String t = b.toString()
+        String t = unindent(b.toString())
                 .replaceAll("(?i)\\s*<p>\\s*", "\n\n")
                 .replaceAll("(?i)<li>", "\n  - ")
                 .replaceAll("(?i)</?pre>", "\n")
