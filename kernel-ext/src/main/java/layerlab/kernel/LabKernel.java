@@ -120,7 +120,7 @@ public final class LabKernel extends BaseKernel implements layerlab.kernel.wire.
     @Override
     public String getBanner() {
         return "layerlab " + VERSION + " — Java " + Runtime.version() + " (" + System.getProperty("java.vm.name")
-                + ")\nCells are Java (JShell). Magics: %lsmagic. Lab helpers: display(x), updateDisplay(id, x).";
+                + ")\nCells are Java (JShell). Magics: %lsmagic; %whos lists the variables. Lab helpers: display(x), updateDisplay(id, x).";
     }
 
     @Override
