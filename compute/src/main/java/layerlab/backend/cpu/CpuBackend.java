@@ -15,6 +15,7 @@ import layerlab.backend.cpu.vec.VecLinear;
 import layerlab.backend.cpu.vec.VecNorm;
 import layerlab.backend.cpu.vec.VecPool;
 import layerlab.backend.cpu.vec.VecSoftmax;
+import layerlab.backend.cpu.vec.VecSoftmaxRows;
 import layerlab.tensor.Device;
 import layerlab.tensor.Tensor;
 
@@ -185,6 +186,8 @@ public final class CpuBackend implements Backend {
     public void softmaxForward(Tensor y, Tensor x, int outer, int n, int inner) {
         if (fast() && VecSoftmax.accepts(inner)) {
             VecSoftmax.forward(y.data(), x.data(), outer, n, inner);
+        } else if (fast() && VecSoftmaxRows.accepts(inner)) {
+            VecSoftmaxRows.softmaxForward(y.data(), x.data(), outer, n);
         } else {
             SoftmaxKernels.softmaxForward(y.data(), x.data(), outer, n, inner);
         }
@@ -194,6 +197,8 @@ public final class CpuBackend implements Backend {
     public void softmaxBackward(Tensor dx, Tensor dy, Tensor y, int outer, int n, int inner) {
         if (fast() && VecSoftmax.accepts(inner)) {
             VecSoftmax.backward(dx.data(), dy.data(), y.data(), outer, n, inner);
+        } else if (fast() && VecSoftmaxRows.accepts(inner)) {
+            VecSoftmaxRows.softmaxBackward(dx.data(), dy.data(), y.data(), outer, n);
         } else {
             SoftmaxKernels.softmaxBackward(dx.data(), dy.data(), y.data(), outer, n, inner);
         }
@@ -201,22 +206,37 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void logSoftmaxForward(Tensor y, Tensor x, int outer, int n, int inner) {
-        SoftmaxKernels.logSoftmaxForward(y.data(), x.data(), outer, n, inner);
+        if (fast() && VecSoftmaxRows.accepts(inner)) {
+            VecSoftmaxRows.logSoftmaxForward(y.data(), x.data(), outer, n);
+        } else {
+            SoftmaxKernels.logSoftmaxForward(y.data(), x.data(), outer, n, inner);
+        }
     }
 
     @Override
     public void logSoftmaxBackward(Tensor dx, Tensor dy, Tensor y, int outer, int n, int inner) {
-        SoftmaxKernels.logSoftmaxBackward(dx.data(), dy.data(), y.data(), outer, n, inner);
+        if (fast() && VecSoftmaxRows.accepts(inner)) {
+            VecSoftmaxRows.logSoftmaxBackward(dx.data(), dy.data(), y.data(), outer, n);
+        } else {
+            SoftmaxKernels.logSoftmaxBackward(dx.data(), dy.data(), y.data(), outer, n, inner);
+        }
     }
 
     @Override
     public float crossEntropyForward(Tensor probs, Tensor logits, Indices labels, int batch, int n) {
+        if (fast()) { // logits (B, N): always rows of contiguous values
+            return VecSoftmaxRows.crossEntropyForward(probs.data(), logits.data(), labels.array(), batch, n);
+        }
         return SoftmaxKernels.crossEntropyForward(probs.data(), logits.data(), labels.array(), batch, n);
     }
 
     @Override
     public void crossEntropyBackward(Tensor dlogits, Tensor probs, Indices labels, int batch, int n) {
-        SoftmaxKernels.crossEntropyBackward(dlogits.data(), probs.data(), labels.array(), batch, n);
+        if (fast()) {
+            VecSoftmaxRows.crossEntropyBackward(dlogits.data(), probs.data(), labels.array(), batch, n);
+        } else {
+            SoftmaxKernels.crossEntropyBackward(dlogits.data(), probs.data(), labels.array(), batch, n);
+        }
     }
 
     // ---- pooling and dropout ------------------------------------------------------------------
