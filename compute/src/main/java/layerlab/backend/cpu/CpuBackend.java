@@ -13,6 +13,7 @@ import layerlab.backend.cpu.vec.VecConv;
 import layerlab.backend.cpu.vec.VecDropout;
 import layerlab.backend.cpu.vec.VecLinear;
 import layerlab.backend.cpu.vec.VecNorm;
+import layerlab.backend.cpu.vec.VecNormRows;
 import layerlab.backend.cpu.vec.VecPool;
 import layerlab.backend.cpu.vec.VecSoftmax;
 import layerlab.backend.cpu.vec.VecSoftmaxRows;
@@ -296,7 +297,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void batchNormStats(Tensor mean, Tensor var, Tensor x, int n, int c, int s) {
-        if (fast()) {
+        if (fast() && VecNormRows.accepts(s)) { // rank 2 (s = 1) and small planes: vectors across the channels
+            VecNormRows.batchNormStats(mean.data(), var.data(), x.data(), n, c, s);
+        } else if (fast()) {
             VecNorm.batchNormStats(mean.data(), var.data(), x.data(), n, c, s);
         } else {
             NormKernels.batchNormStats(mean.data(), var.data(), x.data(), n, c, s);
@@ -311,7 +314,10 @@ public final class CpuBackend implements Backend {
     @Override
     public void batchNormForward(Tensor y, Tensor x, Tensor mean, Tensor rstd, Tensor gamma, Tensor beta,
                                  int n, int c, int s) {
-        if (fast()) {
+        if (fast() && VecNormRows.accepts(s)) {
+            VecNormRows.batchNormForward(y.data(), x.data(), mean.data(), rstd.data(), gamma.data(), beta.data(), n, c, s,
+                    false);
+        } else if (fast()) {
             VecNorm.batchNormForward(y.data(), x.data(), mean.data(), rstd.data(), gamma.data(), beta.data(), n, c, s);
         } else {
             NormKernels.batchNormForward(y.data(), x.data(), mean.data(), rstd.data(), gamma.data(), beta.data(), n, c, s);
@@ -321,7 +327,10 @@ public final class CpuBackend implements Backend {
     @Override
     public void batchNormBackward(Tensor dx, Tensor dgamma, Tensor dbeta, Tensor dy, Tensor x, Tensor mean,
                                   Tensor rstd, Tensor gamma, int n, int c, int s, boolean batchStatistics) {
-        if (fast()) {
+        if (fast() && VecNormRows.accepts(s)) {
+            VecNormRows.batchNormBackward(dx.data(), dgamma.data(), dbeta.data(), dy.data(), x.data(), mean.data(),
+                    rstd.data(), gamma.data(), n, c, s, batchStatistics);
+        } else if (fast()) {
             VecNorm.batchNormBackward(dx.data(), dgamma.data(), dbeta.data(), dy.data(), x.data(), mean.data(),
                     rstd.data(), gamma.data(), n, c, s, batchStatistics);
         } else {
@@ -333,7 +342,10 @@ public final class CpuBackend implements Backend {
     @Override
     public void batchNormReluForward(Tensor y, Tensor x, Tensor mean, Tensor rstd, Tensor gamma, Tensor beta,
                                      int n, int c, int s) {
-        if (fast()) {
+        if (fast() && VecNormRows.accepts(s)) {
+            VecNormRows.batchNormForward(y.data(), x.data(), mean.data(), rstd.data(), gamma.data(), beta.data(), n, c, s,
+                    true);
+        } else if (fast()) {
             VecNorm.batchNormReluForward(y.data(), x.data(), mean.data(), rstd.data(), gamma.data(), beta.data(), n, c, s);
         } else {
             FusedKernels.batchNormReluForward(y.data(), x.data(), mean.data(), rstd.data(), gamma.data(), beta.data(),
