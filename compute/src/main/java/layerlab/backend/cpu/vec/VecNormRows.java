@@ -31,6 +31,23 @@ public final class VecNormRows {
     /** Columns of one task (a multiple of every vector length). */
     private static final int STRIP = 512;
 
+    /** null for a whole vector at j (then the loads are plain), else the mask of the tail [j, end). */
+    private static VectorMask<Float> tail(int j, int end) {
+        return j + L <= end ? null : S.indexInRange(j, end);
+    }
+
+    private static FloatVector load(float[] a, int i, VectorMask<Float> m) {
+        return m == null ? FloatVector.fromArray(S, a, i) : FloatVector.fromArray(S, a, i, m);
+    }
+
+    private static void store(FloatVector v, float[] a, int i, VectorMask<Float> m) {
+        if (m == null) {
+            v.intoArray(a, i);
+        } else {
+            v.intoArray(a, i, m);
+        }
+    }
+
     /** Whether these loops take the shape: a plane of at most MAX_PLANE values (rank 2: s = 1). */
     public static boolean accepts(int s) {
         return s <= MAX_PLANE;
@@ -46,13 +63,13 @@ public final class VecNormRows {
             for (int b = b0, bEnd = Math.min(n, b0 + ROWS); b < bEnd; b++) {
                 int row = b * w;
                 for (int j = j0; j < j1; j += L) {
-                    VectorMask<Float> m = S.indexInRange(j, j1);
-                    FloatVector v = FloatVector.fromArray(S, a, row + j, m);
+                    VectorMask<Float> m = tail(j, j1);
+                    FloatVector v = load(a, row + j, m);
                     if (mu != null) {
-                        v = v.sub(FloatVector.fromArray(S, mu, j, m));
+                        v = v.sub(load(mu, j, m));
                         v = v.mul(v);
                     }
-                    FloatVector.fromArray(S, part, j - j0, m).add(v).intoArray(part, j - j0, m);
+                    store(load(part, j - j0, m).add(v), part, j - j0, m);
                 }
             }
             for (int j = j0; j < j1; j++) {
@@ -72,12 +89,12 @@ public final class VecNormRows {
             for (int b = b0, bEnd = Math.min(n, b0 + ROWS); b < bEnd; b++) {
                 int row = b * w;
                 for (int j = j0; j < j1; j += L) {
-                    VectorMask<Float> m = S.indexInRange(j, j1);
-                    FloatVector g = FloatVector.fromArray(S, dy, row + j, m);
-                    FloatVector xhat = FloatVector.fromArray(S, x, row + j, m).sub(FloatVector.fromArray(S, mu, j, m))
-                            .mul(FloatVector.fromArray(S, r, j, m));
-                    FloatVector.fromArray(S, pg, j - j0, m).add(g).intoArray(pg, j - j0, m);
-                    g.fma(xhat, FloatVector.fromArray(S, pgx, j - j0, m)).intoArray(pgx, j - j0, m);
+                    VectorMask<Float> m = tail(j, j1);
+                    FloatVector g = load(dy, row + j, m);
+                    FloatVector xhat = load(x, row + j, m).sub(load(mu, j, m))
+                            .mul(load(r, j, m));
+                    store(load(pg, j - j0, m).add(g), pg, j - j0, m);
+                    store(g.fma(xhat, load(pgx, j - j0, m)), pgx, j - j0, m);
                 }
             }
             for (int j = j0; j < j1; j++) {
@@ -147,13 +164,13 @@ public final class VecNormRows {
         Parallel.forRange(n, 3L * w, row -> {
             int off = row * w;
             for (int j = 0; j < w; j += L) {
-                VectorMask<Float> mk = S.indexInRange(j, w);
-                FloatVector v = FloatVector.fromArray(S, x, off + j, mk).sub(FloatVector.fromArray(S, m, j, mk))
-                        .mul(FloatVector.fromArray(S, k, j, mk)).add(FloatVector.fromArray(S, b, j, mk));
+                VectorMask<Float> mk = tail(j, w);
+                FloatVector v = load(x, off + j, mk).sub(load(m, j, mk))
+                        .mul(load(k, j, mk)).add(load(b, j, mk));
                 if (relu) {
                     v = v.blend(0f, v.compare(VectorOperators.LE, 0f)); // NaN stays NaN
                 }
-                v.intoArray(y, off + j, mk);
+                store(v, y, off + j, mk);
             }
         });
     }
@@ -186,18 +203,18 @@ public final class VecNormRows {
         Parallel.forRange(n, 5L * w, row -> {
             int off = row * w;
             for (int j = 0; j < w; j += L) {
-                VectorMask<Float> m = S.indexInRange(j, w);
-                FloatVector g = FloatVector.fromArray(S, dy, off + j, m);
-                FloatVector kk = FloatVector.fromArray(S, k, j, m);
+                VectorMask<Float> m = tail(j, w);
+                FloatVector g = load(dy, off + j, m);
+                FloatVector kk = load(k, j, m);
                 if (!batchStatistics) { // running statistics: dx = k·dy, x does not enter (NaN in x stays out)
-                    kk.mul(g).intoArray(dx, off + j, m);
+                    store(kk.mul(g), dx, off + j, m);
                     continue;
                 }
-                FloatVector xhat = FloatVector.fromArray(S, x, off + j, m).sub(FloatVector.fromArray(S, mu, j, m))
-                        .mul(FloatVector.fromArray(S, r, j, m));
-                FloatVector inner = g.sub(FloatVector.fromArray(S, meanDy, j, m))
-                        .sub(xhat.mul(FloatVector.fromArray(S, meanDyXhat, j, m)));
-                kk.mul(inner).intoArray(dx, off + j, m);
+                FloatVector xhat = load(x, off + j, m).sub(load(mu, j, m))
+                        .mul(load(r, j, m));
+                FloatVector inner = g.sub(load(meanDy, j, m))
+                        .sub(xhat.mul(load(meanDyXhat, j, m)));
+                store(kk.mul(inner), dx, off + j, m);
             }
         });
     }
