@@ -11,6 +11,7 @@ import layerlab.backend.PoolWindows;
 import layerlab.backend.cpu.vec.VecActivation;
 import layerlab.backend.cpu.vec.VecConv;
 import layerlab.backend.cpu.vec.VecDropout;
+import layerlab.backend.cpu.vec.VecGemv;
 import layerlab.backend.cpu.vec.VecLinear;
 import layerlab.backend.cpu.vec.VecNorm;
 import layerlab.backend.cpu.vec.VecNormRows;
@@ -161,6 +162,10 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void linearForward(Tensor y, Tensor x, Tensor a, Tensor bias, int batch, int in, int out) {
+        if (fast() && VecGemv.accepts(batch)) { // batch 1 … 4: matrix-vector products, outputs over the threads
+            VecGemv.forward(y.data(), x.data(), a.data(), host(bias), batch, in, out);
+            return;
+        }
         if (fast()) {
             VecLinear.forward(y.data(), x.data(), a.data(), host(bias), batch, in, out);
             return;
