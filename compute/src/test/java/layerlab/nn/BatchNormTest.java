@@ -174,6 +174,25 @@ class BatchNormTest {
     }
 
     @Test
+    void matchesLibtorchOnRankTwoAndSmallPlanes() {
+        // the shapes CpuBackend sends to VecNormRows (vectors across the channels): an MLP's (N, C), 3×3 and 4×4 planes
+        int[][] shapes = {{512, 1024}, {64, 1001}, {33, 7}, {9, 1}, {16, 3, 3, 3}, {5, 1000, 4, 4}, {7, 5, 1, 3}};
+        long seed = 70;
+        for (int[] shape : shapes) {
+            Tensor x = LayerChecks.randn(seed, 2f, shape);
+            for (int i = 0; i < x.numel(); i++) {
+                x.data()[i] += 3f; // a mean away from 0
+            }
+            parity("BN rows " + java.util.Arrays.toString(shape), withRandomAffine(new BatchNorm(shape[1], Convention.PYTORCH), seed),
+                    x, true);
+            BatchNorm eval = withRandomAffine(new BatchNorm(shape[1], Convention.PYTORCH), seed + 1);
+            eval.forward(x);
+            parity("BN rows eval " + java.util.Arrays.toString(shape), eval, x, false);
+            seed += 2;
+        }
+    }
+
+    @Test
     void matchesLibtorchInEvalModeWithBatchSizeOne() {
         for (Convention conv : Convention.values()) {
             BatchNorm bn = withRandomAffine(new BatchNorm(3, conv), 6);

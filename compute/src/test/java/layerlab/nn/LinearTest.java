@@ -101,7 +101,9 @@ class LinearTest {
     @Test
     void matchesLibtorchOnShapesThatCrossTheTiles() {
         // (B, M, N): single element; odd; past TILE_K = 128 and TILE_T = 32; past TILE_J = 512; batch > TILE_K.
-        int[][] shapes = {{1, 1, 1}, {7, 13, 5}, {9, 130, 67}, {33, 600, 140}, {130, 70, 9}};
+        // and batch 1 … 4 (VecGemv: matrix-vector products), in and out odd or not a multiple of the vector
+        int[][] shapes = {{1, 1, 1}, {7, 13, 5}, {9, 130, 67}, {33, 600, 140}, {130, 70, 9},
+                          {1, 4096, 1001}, {1, 1001, 7}, {2, 3, 1000}, {3, 1000, 3}, {4, 777, 129}};
         long seed = 40;
         for (int[] s : shapes) {
             Linear l = new Linear(s[1], s[2], seed++);

@@ -111,6 +111,76 @@ class SoftmaxTest {
     }
 
     @Test
+    void logSoftmaxKeepsItsDigitsAtLogitsNearAThousand() {
+        // (x − m) − log Σ e^(x − m), as libtorch: rounding m + log Σ first (≈ 1000) would put an
+        // error of up to ulp(1000)/2 ≈ 3e-5 into every output, ~1e-5 relative where |y| is a few
+        int[][] shapes = {{64, 1000}, {7, 1001}, {5, 3}, {3, 7, 20}};
+        for (int[] s : shapes) {
+            Tensor x = LayerChecks.randn(90 + s[1], 3f, s);
+            for (int i = 0; i < x.numel(); i++) {
+                x.data()[i] += (i / s[s.length - 1]) % 2 == 0 ? 1000f : -1000f; // rows (last-axis runs) near +1000 or −1000
+            }
+            int axis = s.length == 3 ? 1 : -1; // the 3-d shape reduces an inner axis: the reference loop on either switch
+            Tensor dy = Tensor.randn(Seed.of(91), s);
+            Tensor expected;
+            try (Torch t = new Torch()) {
+                expected = Torch.tensor(t.of(x).logSoftmax(axis));
+            }
+            for (boolean fast : new boolean[] {true, false}) {
+                layerlab.backend.cpu.Simd.setEnabled(fast && layerlab.backend.cpu.Simd.available());
+                try {
+                    Tensor y = new LogSoftmax(axis).forward(x);
+                    double worst = worstPerElement(expected.data(), y.data());
+                    System.out.printf("LogSoftmax %s at ±1000 (simd %s): max |y − torch| / max(1, |torch|) = %.2e%n",
+                            Arrays.toString(s), fast, worst);
+                    assertTrue(worst <= 2e-6, Arrays.toString(s) + " simd " + fast + ": " + worst);
+                    parity(new LogSoftmax(axis), x, dy, axis, true);
+                } finally {
+                    layerlab.backend.cpu.Simd.setEnabled(layerlab.backend.cpu.Simd.available()
+                            && !"false".equalsIgnoreCase(System.getProperty("layerlab.simd", "true")));
+                }
+            }
+        }
+    }
+
+    /** The old formula x − (m + log Σ) in float fails the bound above on these logits: the case can fail. */
+    @Test
+    void theRoundedLogSumExpFormulaWouldFailThatBound() {
+        Tensor x = LayerChecks.randn(1090, 3f, 64, 1000);
+        for (int i = 0; i < x.numel(); i++) {
+            x.data()[i] += 1000f;
+        }
+        float[] old = new float[x.numel()];
+        for (int r = 0; r < 64; r++) {
+            float m = -Float.MAX_VALUE;
+            for (int c = 0; c < 1000; c++) {
+                m = Math.max(m, x.data()[r * 1000 + c]);
+            }
+            float sum = 0f;
+            for (int c = 0; c < 1000; c++) {
+                sum += (float) Math.exp(x.data()[r * 1000 + c] - m);
+            }
+            float lse = m + (float) Math.log(sum);
+            for (int c = 0; c < 1000; c++) {
+                old[r * 1000 + c] = x.data()[r * 1000 + c] - lse;
+            }
+        }
+        try (Torch t = new Torch()) {
+            double worst = worstPerElement(Torch.tensor(t.of(x).logSoftmax(-1)).data(), old);
+            System.out.printf("x − (m + log Σ) at 1000: max |y − torch| / max(1, |torch|) = %.2e%n", worst);
+            assertTrue(worst > 2e-6, "the old formula should lose digits here, lost only " + worst);
+        }
+    }
+
+    private static double worstPerElement(float[] expected, float[] actual) {
+        double worst = 0;
+        for (int i = 0; i < expected.length; i++) {
+            worst = Math.max(worst, Math.abs((double) expected[i] - actual[i]) / Math.max(1, Math.abs(expected[i])));
+        }
+        return worst;
+    }
+
+    @Test
     void errorsNameTheLayerWhatItExpectedAndWhatItGot() {
         LayerChecks.fails(IllegalArgumentException.class, "Softmax(axis=2): expected axis in [-2, 2) for shape [2, 5], got 2",
                 () -> new Softmax(2).forward(Tensor.zeros(2, 5)));

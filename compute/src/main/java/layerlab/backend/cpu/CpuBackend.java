@@ -11,10 +11,13 @@ import layerlab.backend.PoolWindows;
 import layerlab.backend.cpu.vec.VecActivation;
 import layerlab.backend.cpu.vec.VecConv;
 import layerlab.backend.cpu.vec.VecDropout;
+import layerlab.backend.cpu.vec.VecGemv;
 import layerlab.backend.cpu.vec.VecLinear;
 import layerlab.backend.cpu.vec.VecNorm;
+import layerlab.backend.cpu.vec.VecNormRows;
 import layerlab.backend.cpu.vec.VecPool;
 import layerlab.backend.cpu.vec.VecSoftmax;
+import layerlab.backend.cpu.vec.VecSoftmaxRows;
 import layerlab.tensor.Device;
 import layerlab.tensor.Tensor;
 
@@ -159,6 +162,10 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void linearForward(Tensor y, Tensor x, Tensor a, Tensor bias, int batch, int in, int out) {
+        if (fast() && VecGemv.accepts(batch)) { // batch 1 … 4: matrix-vector products, outputs over the threads
+            VecGemv.forward(y.data(), x.data(), a.data(), host(bias), batch, in, out);
+            return;
+        }
         if (fast()) {
             VecLinear.forward(y.data(), x.data(), a.data(), host(bias), batch, in, out);
             return;
@@ -185,6 +192,8 @@ public final class CpuBackend implements Backend {
     public void softmaxForward(Tensor y, Tensor x, int outer, int n, int inner) {
         if (fast() && VecSoftmax.accepts(inner)) {
             VecSoftmax.forward(y.data(), x.data(), outer, n, inner);
+        } else if (fast() && VecSoftmaxRows.accepts(inner)) {
+            VecSoftmaxRows.softmaxForward(y.data(), x.data(), outer, n);
         } else {
             SoftmaxKernels.softmaxForward(y.data(), x.data(), outer, n, inner);
         }
@@ -194,6 +203,8 @@ public final class CpuBackend implements Backend {
     public void softmaxBackward(Tensor dx, Tensor dy, Tensor y, int outer, int n, int inner) {
         if (fast() && VecSoftmax.accepts(inner)) {
             VecSoftmax.backward(dx.data(), dy.data(), y.data(), outer, n, inner);
+        } else if (fast() && VecSoftmaxRows.accepts(inner)) {
+            VecSoftmaxRows.softmaxBackward(dx.data(), dy.data(), y.data(), outer, n);
         } else {
             SoftmaxKernels.softmaxBackward(dx.data(), dy.data(), y.data(), outer, n, inner);
         }
@@ -201,22 +212,37 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void logSoftmaxForward(Tensor y, Tensor x, int outer, int n, int inner) {
-        SoftmaxKernels.logSoftmaxForward(y.data(), x.data(), outer, n, inner);
+        if (fast() && VecSoftmaxRows.accepts(inner)) {
+            VecSoftmaxRows.logSoftmaxForward(y.data(), x.data(), outer, n);
+        } else {
+            SoftmaxKernels.logSoftmaxForward(y.data(), x.data(), outer, n, inner);
+        }
     }
 
     @Override
     public void logSoftmaxBackward(Tensor dx, Tensor dy, Tensor y, int outer, int n, int inner) {
-        SoftmaxKernels.logSoftmaxBackward(dx.data(), dy.data(), y.data(), outer, n, inner);
+        if (fast() && VecSoftmaxRows.accepts(inner)) {
+            VecSoftmaxRows.logSoftmaxBackward(dx.data(), dy.data(), y.data(), outer, n);
+        } else {
+            SoftmaxKernels.logSoftmaxBackward(dx.data(), dy.data(), y.data(), outer, n, inner);
+        }
     }
 
     @Override
     public float crossEntropyForward(Tensor probs, Tensor logits, Indices labels, int batch, int n) {
+        if (fast()) { // logits (B, N): always rows of contiguous values
+            return VecSoftmaxRows.crossEntropyForward(probs.data(), logits.data(), labels.array(), batch, n);
+        }
         return SoftmaxKernels.crossEntropyForward(probs.data(), logits.data(), labels.array(), batch, n);
     }
 
     @Override
     public void crossEntropyBackward(Tensor dlogits, Tensor probs, Indices labels, int batch, int n) {
-        SoftmaxKernels.crossEntropyBackward(dlogits.data(), probs.data(), labels.array(), batch, n);
+        if (fast()) {
+            VecSoftmaxRows.crossEntropyBackward(dlogits.data(), probs.data(), labels.array(), batch, n);
+        } else {
+            SoftmaxKernels.crossEntropyBackward(dlogits.data(), probs.data(), labels.array(), batch, n);
+        }
     }
 
     // ---- pooling and dropout ------------------------------------------------------------------
@@ -276,7 +302,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void batchNormStats(Tensor mean, Tensor var, Tensor x, int n, int c, int s) {
-        if (fast()) {
+        if (fast() && VecNormRows.accepts(s)) { // rank 2 (s = 1) and small planes: vectors across the channels
+            VecNormRows.batchNormStats(mean.data(), var.data(), x.data(), n, c, s);
+        } else if (fast()) {
             VecNorm.batchNormStats(mean.data(), var.data(), x.data(), n, c, s);
         } else {
             NormKernels.batchNormStats(mean.data(), var.data(), x.data(), n, c, s);
@@ -291,7 +319,10 @@ public final class CpuBackend implements Backend {
     @Override
     public void batchNormForward(Tensor y, Tensor x, Tensor mean, Tensor rstd, Tensor gamma, Tensor beta,
                                  int n, int c, int s) {
-        if (fast()) {
+        if (fast() && VecNormRows.accepts(s)) {
+            VecNormRows.batchNormForward(y.data(), x.data(), mean.data(), rstd.data(), gamma.data(), beta.data(), n, c, s,
+                    false);
+        } else if (fast()) {
             VecNorm.batchNormForward(y.data(), x.data(), mean.data(), rstd.data(), gamma.data(), beta.data(), n, c, s);
         } else {
             NormKernels.batchNormForward(y.data(), x.data(), mean.data(), rstd.data(), gamma.data(), beta.data(), n, c, s);
@@ -301,7 +332,10 @@ public final class CpuBackend implements Backend {
     @Override
     public void batchNormBackward(Tensor dx, Tensor dgamma, Tensor dbeta, Tensor dy, Tensor x, Tensor mean,
                                   Tensor rstd, Tensor gamma, int n, int c, int s, boolean batchStatistics) {
-        if (fast()) {
+        if (fast() && VecNormRows.accepts(s)) {
+            VecNormRows.batchNormBackward(dx.data(), dgamma.data(), dbeta.data(), dy.data(), x.data(), mean.data(),
+                    rstd.data(), gamma.data(), n, c, s, batchStatistics);
+        } else if (fast()) {
             VecNorm.batchNormBackward(dx.data(), dgamma.data(), dbeta.data(), dy.data(), x.data(), mean.data(),
                     rstd.data(), gamma.data(), n, c, s, batchStatistics);
         } else {
@@ -313,7 +347,10 @@ public final class CpuBackend implements Backend {
     @Override
     public void batchNormReluForward(Tensor y, Tensor x, Tensor mean, Tensor rstd, Tensor gamma, Tensor beta,
                                      int n, int c, int s) {
-        if (fast()) {
+        if (fast() && VecNormRows.accepts(s)) {
+            VecNormRows.batchNormForward(y.data(), x.data(), mean.data(), rstd.data(), gamma.data(), beta.data(), n, c, s,
+                    true);
+        } else if (fast()) {
             VecNorm.batchNormReluForward(y.data(), x.data(), mean.data(), rstd.data(), gamma.data(), beta.data(), n, c, s);
         } else {
             FusedKernels.batchNormReluForward(y.data(), x.data(), mean.data(), rstd.data(), gamma.data(), beta.data(),

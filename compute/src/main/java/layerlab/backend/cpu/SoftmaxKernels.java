@@ -7,7 +7,9 @@ package layerlab.backend.cpu;
  * product of the dimensions after it (1 for the last axis). Each (o, s) is one row of n values
  * spaced {@code inner} apart. Rows are processed a slab (o fixed, all s) at a time so that every
  * inner loop runs over contiguous memory; the per-row max and sum live in two scratch arrays of
- * length inner, one pair per task. Numerically stable: the row's maximum is subtracted before exp.
+ * length inner, one pair per task. Numerically stable: the row's maximum is subtracted before exp,
+ * every sum over the axis runs in double (a float sum of 1000 terms drifts by ~1e-6), and
+ * log-softmax is (x − m) − log Σ, so that logits near ±1000 keep float's digits.
  * Compiled a second time in double precision as {@code SoftmaxKernels64} (see compute/pom.xml).
  */
 @SuppressWarnings("cast") // in the float64 twin the (float)→(double) casts become redundant
@@ -23,7 +25,7 @@ public final class SoftmaxKernels {
     public static void softmaxForward(float[] y, float[] x, int outer, int n, int inner) {
         Parallel.forRange((outer + SLABS - 1) / SLABS, 25L * SLABS * n * inner, t -> {
             float[] max = new float[inner];
-            float[] sum = new float[inner];
+            double[] sum = new double[inner]; // NOTE: in double: a float sum of 1000 terms drifts by ~1e-6
             for (int o = t * SLABS, oEnd = Math.min(outer, o + SLABS); o < oEnd; o++) {
                 int base = o * n * inner;
                 rowMax(max, x, base, n, inner);
@@ -36,13 +38,10 @@ public final class SoftmaxKernels {
                         sum[s] += e;
                     }
                 }
-                for (int s = 0; s < inner; s++) {
-                    sum[s] = 1f / sum[s];
-                }
                 for (int c = 0; c < n; c++) {
                     int at = base + c * inner;
                     for (int s = 0; s < inner; s++) {
-                        y[at + s] *= sum[s];
+                        y[at + s] = (float) (y[at + s] / sum[s]);
                     }
                 }
             }
@@ -52,7 +51,7 @@ public final class SoftmaxKernels {
     /** dx = y·(dy − Σ_k dy_k·y_k), from forward's output y. */
     public static void softmaxBackward(float[] dx, float[] dy, float[] y, int outer, int n, int inner) {
         Parallel.forRange((outer + SLABS - 1) / SLABS, 5L * SLABS * n * inner, t -> {
-            float[] dot = new float[inner];
+            double[] dot = new double[inner];
             for (int o = t * SLABS, oEnd = Math.min(outer, o + SLABS); o < oEnd; o++) {
                 int base = o * n * inner;
                 clear(dot);
@@ -65,20 +64,21 @@ public final class SoftmaxKernels {
                 for (int c = 0; c < n; c++) {
                     int at = base + c * inner;
                     for (int s = 0; s < inner; s++) {
-                        dx[at + s] = y[at + s] * (dy[at + s] - dot[s]);
+                        dx[at + s] = y[at + s] * (dy[at + s] - (float) dot[s]);
                     }
                 }
             }
         });
     }
 
-    // LogSoftmax(x)_i = x_i − m − log Σ_k e^(x_k − m)
+    // LogSoftmax(x)_i = (x_i − m) − log Σ_k e^(x_k − m)
 
     /** y = log softmax(x) along the axis. */
     public static void logSoftmaxForward(float[] y, float[] x, int outer, int n, int inner) {
         Parallel.forRange((outer + SLABS - 1) / SLABS, 25L * SLABS * n * inner, t -> {
             float[] max = new float[inner];
-            float[] sum = new float[inner];
+            double[] sum = new double[inner];
+            float[] logSum = new float[inner];
             for (int o = t * SLABS, oEnd = Math.min(outer, o + SLABS); o < oEnd; o++) {
                 int base = o * n * inner;
                 rowMax(max, x, base, n, inner);
@@ -90,12 +90,14 @@ public final class SoftmaxKernels {
                     }
                 }
                 for (int s = 0; s < inner; s++) {
-                    sum[s] = max[s] + (float) Math.log(sum[s]); // log-sum-exp of the row
+                    logSum[s] = (float) Math.log(sum[s]); // log Σ e^(x − m), between 0 and log n
                 }
                 for (int c = 0; c < n; c++) {
                     int at = base + c * inner;
                     for (int s = 0; s < inner; s++) {
-                        y[at + s] = x[at + s] - sum[s];
+                        // NOTE: (x − m) − log Σ, not x − (m + log Σ): at |x| ~ 1000 the rounded
+                        // m + log Σ carries an error of up to ulp(1000)/2 ≈ 3e-5 into every y
+                        y[at + s] = (x[at + s] - max[s]) - logSum[s];
                     }
                 }
             }
@@ -105,7 +107,7 @@ public final class SoftmaxKernels {
     /** dx = dy − e^y·Σ_k dy_k (e^y is the softmax), from forward's output y. */
     public static void logSoftmaxBackward(float[] dx, float[] dy, float[] y, int outer, int n, int inner) {
         Parallel.forRange((outer + SLABS - 1) / SLABS, 25L * SLABS * n * inner, t -> {
-            float[] total = new float[inner];
+            double[] total = new double[inner];
             for (int o = t * SLABS, oEnd = Math.min(outer, o + SLABS); o < oEnd; o++) {
                 int base = o * n * inner;
                 clear(total);
@@ -118,7 +120,7 @@ public final class SoftmaxKernels {
                 for (int c = 0; c < n; c++) {
                     int at = base + c * inner;
                     for (int s = 0; s < inner; s++) {
-                        dx[at + s] = dy[at + s] - (float) Math.exp(y[at + s]) * total[s];
+                        dx[at + s] = dy[at + s] - (float) Math.exp(y[at + s]) * (float) total[s];
                     }
                 }
             }
@@ -140,9 +142,9 @@ public final class SoftmaxKernels {
         }
     }
 
-    private static void clear(float[] a) {
+    private static void clear(double[] a) {
         for (int i = 0; i < a.length; i++) {
-            a[i] = 0f;
+            a[i] = 0;
         }
     }
 
@@ -162,7 +164,7 @@ public final class SoftmaxKernels {
             for (int c = 1; c < n; c++) {
                 m = Math.max(m, logits[row + c]);
             }
-            float sum = 0f;
+            double sum = 0;
             for (int c = 0; c < n; c++) {
                 sum += (float) Math.exp(logits[row + c] - m);
             }

@@ -39,7 +39,7 @@ __kernel void softmax_backward(__global float* dx, __global const float* dy, __g
     FOR_ROW(c) dx[AT(c)] = y[AT(c)] * (dy[AT(c)] - d);
 }
 
-// y = x − m − log Σ e^(x − m)
+// y = (x − m) − log Σ e^(x − m)
 __kernel void log_softmax_forward(__global float* y, __global const float* x) {
     ROW_BEGIN
     float m = -INFINITY;
@@ -47,8 +47,8 @@ __kernel void log_softmax_forward(__global float* y, __global const float* x) {
     m = ROW_MAX(m);
     float s = 0.0f;
     FOR_ROW(c) s += exp(x[AT(c)] - m);
-    float lse = m + log(ROW_SUM(s));
-    FOR_ROW(c) y[AT(c)] = x[AT(c)] - lse;
+    float ls = log(ROW_SUM(s)); // (x − m) − log Σ: m + log Σ rounded first would cost ulp(m) at |x| ~ 1000
+    FOR_ROW(c) y[AT(c)] = (x[AT(c)] - m) - ls;
 }
 
 // dx = dy − e^y·Σ dy

@@ -18,15 +18,15 @@ import org.junit.jupiter.params.provider.EnumSource;
  * its reference loop in ActivationKernels, forward and backward, on a length that is no multiple
  * of the vector (masked tail) and big enough to run in parallel, with ±0, ±∞, NaN and large
  * values mixed in. Bounds: exact for ReLU/LeakyReLU (same arithmetic); 1e-6 of max(1, |value|)
- * for the exp-based ones (≤ 4 ulp per SimdMathTest). A function without vector loops (GELU, SiLU)
- * is declined by VecActivation and runs its reference loop.
+ * for the exp- and erfc-based ones (≤ 4 ulp per SimdMathTest; GELU's Φ per SimdGeluSiluAccuracyTest).
+ * A function without vector loops would be declined by VecActivation and run its reference loop.
  */
 @ExtendWith(SimdParity.class)
 class SimdActivationParityTest {
     private static final int N = 200_003;
     /** The functions with vector loops today: accepts() declining one of them would make its parity vacuous. */
     private static final Set<Pointwise> VECTORIZED = EnumSet.of(Pointwise.RELU, Pointwise.SIGMOID, Pointwise.TANH,
-            Pointwise.LEAKY_RELU, Pointwise.ELU);
+            Pointwise.LEAKY_RELU, Pointwise.ELU, Pointwise.GELU, Pointwise.SILU);
 
     @ParameterizedTest
     @EnumSource(Pointwise.class)

@@ -59,6 +59,34 @@ class LinearSoftmaxParityTest {
     }
 
     @Test
+    void logSoftmaxKeepsItsDigitsAtLogitsNearAThousand() {
+        // rows near +1000 and −1000, over the last axis (work-group rows) and an inner axis (one
+        // work item per row): softmax.cl computes (x − m) − log Σ; x − (m + log Σ) would be off
+        // by up to ulp(1000)/2 ≈ 3e-5 everywhere (nn.SoftmaxTest shows that formula failing 2e-6)
+        OpenClBackend cl = ClTests.backend();
+        int[][] views = {{64, 1000, 1}, {7, 1001, 1}, {3, 7, 20}};
+        for (int[] v : views) {
+            Tensor x = Tensor.randn(Seed.of(8), v[0] * v[1] * v[2]);
+            float[] d = x.data();
+            for (int i = 0; i < d.length; i++) {
+                d[i] = 3 * d[i] + ((i / (v[1] * v[2])) % 2 == 0 ? 1000f : -1000f);
+            }
+            Tensor y = x.zerosLike();
+            ClTests.CPU.logSoftmaxForward(y, x, v[0], v[1], v[2]);
+            Tensor xd = ClTests.dev(x), yd = xd.zerosLike();
+            cl.logSoftmaxForward(yd, xd, v[0], v[1], v[2]);
+            float[] e = y.data(), a = ClTests.host(yd).data();
+            double worst = 0;
+            for (int i = 0; i < e.length; i++) {
+                worst = Math.max(worst, Math.abs((double) e[i] - a[i]) / Math.max(1, Math.abs(e[i])));
+            }
+            System.out.printf("log-softmax %s at ±1000: max |opencl − cpu| / max(1, |cpu|) = %.2e%n",
+                    java.util.Arrays.toString(v), worst);
+            org.junit.jupiter.api.Assertions.assertTrue(worst <= 2e-6, java.util.Arrays.toString(v) + ": " + worst);
+        }
+    }
+
+    @Test
     void crossEntropyFromLogits() {
         Tensor logits = Tensor.randn(Seed.of(7), 16, 10);
         int[] labels = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 8, 7, 6, 5, 4};

@@ -215,10 +215,10 @@ public final class VecActivation {
 
     // ---- which Pointwise functions have a fast path here, and which loop each runs ----
 
-    /** Whether this class has vector loops for {@code f} (GELU and SiLU run the reference loops). */
+    /** Whether this class has vector loops for {@code f} (GELU and SiLU: in {@link VecSmoothActivation}). */
     public static boolean accepts(Pointwise f) {
         return switch (f) {
-            case RELU, SIGMOID, TANH, LEAKY_RELU, ELU -> true;
+            case RELU, SIGMOID, TANH, LEAKY_RELU, ELU, GELU, SILU -> true;
             default -> false;
         };
     }
@@ -231,6 +231,8 @@ public final class VecActivation {
             case TANH -> tanhForward(y, x, n);
             case LEAKY_RELU -> leakyReluForward(y, x, alpha, n);
             case ELU -> eluForward(y, x, alpha, n);
+            case GELU -> VecSmoothActivation.geluForward(y, x, n);
+            case SILU -> VecSmoothActivation.siluForward(y, x, n);
             default -> throw new IllegalArgumentException("VecActivation: expected a function it accepts, got " + f);
         }
     }
@@ -243,6 +245,8 @@ public final class VecActivation {
             case TANH -> tanhBackward(dx, dy, kept, n);
             case LEAKY_RELU -> leakyReluBackward(dx, dy, kept, alpha, n);
             case ELU -> eluBackward(dx, dy, kept, alpha, n);
+            case GELU -> VecSmoothActivation.geluBackward(dx, dy, kept, n);
+            case SILU -> VecSmoothActivation.siluBackward(dx, dy, kept, n);
             default -> throw new IllegalArgumentException("VecActivation: expected a function it accepts, got " + f);
         }
     }
