@@ -141,9 +141,10 @@ class Kernel:
         reply, _ = await self.request(self.message('kernel_info_request', {}), timeout)
         return reply
 
-    async def execute(self, code, timeout):
+    async def execute(self, code, timeout, store_history=True):
+        # store_history=False: outputs still come, but the cell takes no execution number
         msg = self.message('execute_request', {
-            'code': code, 'silent': False, 'store_history': True, 'user_expressions': {},
+            'code': code, 'silent': False, 'store_history': store_history, 'user_expressions': {},
             'allow_stdin': False, 'stop_on_error': True})
         return await self.request(msg, timeout)
 
