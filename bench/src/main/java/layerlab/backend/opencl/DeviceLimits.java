@@ -86,6 +86,13 @@ public final class DeviceLimits {
         double s = best(q, k, global, reps);
         System.out.printf(Locale.ROOT, "copy float4 %7.1f MB: %8.1f GB/s (best of %d launches)%n",
                 bytes / 1e6, 2 * bytes / s / 1e9, reps);
+        float[] last = new float[4]; // the copy must have copied: the last float4 of b is the fill value
+        clEnqueueReadBuffer(q, b, CL_TRUE, bytes - 16, 16, Pointer.to(last), 0, null, null);
+        for (float v : last) {
+            if (v != 1f) {
+                throw new IllegalStateException("DeviceLimits: copy4 wrote " + v + " where 1.0 was expected");
+            }
+        }
         clReleaseKernel(k);
         clReleaseMemObject(a);
         clReleaseMemObject(b);
