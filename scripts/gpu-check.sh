@@ -9,7 +9,8 @@
 # clinfo-like listing or the exact reason no NVIDIA platform is usable (missing ICD loader, ICD
 # file or libnvidia-opencl), runs the OpenCL parity test classes with the JUnit console launcher
 # and the benchmark (ReLU, BatchNorm train, MaxPool 2x2, Conv2d 3x3, Linear 256x4096->4096;
-# ms, GB/s, GFLOP/s). ClInfo, GpuBench and JitBench are bench/'s programs (bench/src/main/java/
+# ms, GB/s, GFLOP/s), after DeviceLimits (the device's own copy bandwidth, FMA peak and launch
+# latency; GPU_CHECK_SMALL=1 keeps it tiny, for PoCL). ClInfo, DeviceLimits, GpuBench and JitBench are bench/'s programs (bench/src/main/java/
 # layerlab/backend/opencl). Everything it prints is also written under $OUT (or .device/out).
 # With the device tool: carry [".device"] and run `bash scripts/gpu-check.sh`.
 set -uo pipefail
@@ -96,6 +97,10 @@ echo "== parity tests on '$PLATFORM'"
     --select-package layerlab.backend.opencl --include-classname '.*(ParityTest|RuntimeTest|DeviceNetworkTest|DeviceLayersTest)$' \
     --details=tree --reports-dir "$OUT/junit" --disable-banner --disable-ansi-colors
 tests=$?
+
+echo "== device limits on '$PLATFORM' (float4 copy bandwidth, FMA peak, empty-kernel latency)"
+"$JAVA" -Dlayerlab.opencl.platform="$PLATFORM" -cp "$CP" layerlab.backend.opencl.DeviceLimits \
+    ${GPU_CHECK_SMALL:+--small} | tee "$OUT/device-limits.txt"
 
 echo "== benchmark on '$PLATFORM'"
 "$JAVA" -Dlayerlab.opencl.platform="$PLATFORM" -cp "$CP" layerlab.backend.opencl.GpuBench "${GPU_BENCH_REPS:-20}" | tee "$OUT/gpu-bench.txt"
