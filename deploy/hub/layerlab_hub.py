@@ -143,13 +143,33 @@ def java_options(s):
     return f'-Xmx{s.heap} -XX:ActiveProcessorCount={s.cpus}'
 
 
+# Each student's server listens on a port of its own, below Linux's ephemeral range (32768-60999).
+USER_PORT_BASE = 10000
+USER_PORT_SPAN = 20000
+
+
+def server_port(uid):
+    """The port of the server of the account `uid`: fixed per account, never a random one.
+
+    NOTE: JupyterHub's default is a random free port, found by binding port 0 and closing it; the
+    server binds it a moment later. With 20 servers starting at once on this machine (2026-12-06,
+    the load test at K=20), two spawns got the same port, and the proxy sent one student's
+    requests to another student's server (404 from the wrong server). Ports from the ephemeral
+    range are also what every kernel's five ZeroMQ ports come from. A port per account, outside
+    that range, cannot be handed to anyone else.
+    """
+    return USER_PORT_BASE + uid % USER_PORT_SPAN
+
+
 def course_hook(s):
-    """A pre_spawn_hook: delivers the course into the student's home, as the student."""
+    """A pre_spawn_hook: gives the server its port and delivers the course into the student's
+    home, as the student."""
     sync = os.path.join(s.lib, 'course_sync.py')
 
     async def deliver(spawner):
         name = spawner.user.name
         pw = pwd.getpwnam(name)
+        spawner.port = server_port(pw.pw_uid)
         # NOTE: run as the student, never as root in a home they control (a symlink there
         # would make root write wherever it points).
         proc = await asyncio.create_subprocess_exec(

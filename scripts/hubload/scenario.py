@@ -98,6 +98,8 @@ def check_probe(s, outs, plan, other):
 async def run_cells(s, plan, result, other):
     kernel = await s.open_kernel(plan.path, 'layerlab')
     info = await kernel.info(120)
+    if kernel.resends:
+        print(f'hub_load: {s.name}: kernel_info answered after {kernel.resends} resend(s)', flush=True)
     if info.get('status') != 'ok' or info.get('language_info', {}).get('name') != 'java':
         raise StudentError(f'kernel_info_reply: {info}')
     probe = PROBE.replace('OTHER', other).replace('NOTEBOOK', plan.path)
@@ -170,6 +172,9 @@ async def restart_and_cull(hub, students, saved, plan, result, timeout):
     await asyncio.to_thread(hub.start, 120, result.cull_timeout, 5)
     back = [s for s in students if s.name in saved]
     ok = await each(back, lambda s: check_saved(s, saved[s.name], plan, timeout), result)
+    # Only the servers started again can be culled; a student who failed before saving is
+    # already reported, and is not reported a second time as a server the culler missed.
+    names = {s.name for s in back}
     result.restart_each = [t for _, t in ok]
     result.saved_ok = len(ok)
     t0 = time.monotonic()

@@ -122,7 +122,12 @@ class Kernel:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise StudentError(f'{msg["header"]["msg_type"]}: no reply in {timeout} s')
-            raw = await asyncio.wait_for(self.ws.read_message(), left)
+            try:
+                raw = await asyncio.wait_for(self.ws.read_message(), left)
+            except asyncio.TimeoutError:
+                got = 'no reply' if reply is None else 'the reply but no idle status'
+                raise StudentError(f'{msg["header"]["msg_type"]}: {got} in {timeout} s '
+                                   f'(kernel {self.session["kernel"]["id"]})') from None
             if raw is None:
                 raise StudentError('the kernel websocket closed')
             m = json.loads(raw)
@@ -137,9 +142,22 @@ class Kernel:
                 collect(outputs, shown, kind, content)
         return reply, outputs
 
-    async def info(self, timeout):
-        reply, _ = await self.request(self.message('kernel_info_request', {}), timeout)
-        return reply
+    async def info(self, timeout, every=10):
+        """kernel_info, sent again every `every` s until answered, as jupyter_client's
+        wait_for_ready does: a request sent while the server is still connecting its channels to
+        the kernel may be lost. Each resend is counted in `self.resends` (the caller reports it)."""
+        deadline = time.monotonic() + timeout
+        self.resends = 0
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                reply, _ = await self.request(self.message('kernel_info_request', {}), min(every, left))
+                return reply
+            except StudentError:
+                if deadline - time.monotonic() <= 0:
+                    raise StudentError(f'kernel_info_request: no reply in {timeout} s, sent '
+                                       f'{self.resends + 1} times (kernel {self.session["kernel"]["id"]})') from None
+                self.resends += 1
 
     async def execute(self, code, timeout, store_history=True):
         # store_history=False: outputs still come, but the cell takes no execution number
