@@ -133,6 +133,8 @@ class AssistTest {
         assertTrue(xRow.matches(".*\\d+ B.*"), "tensor memory missing: " + xRow);
         String linRow = text.lines().filter(l -> l.startsWith("lin ")).findFirst().orElse("");
         assertTrue(linRow.contains("15 parameters"), "Linear(4, 3): 12 weights + 3 biases: " + linRow);
+        assertTrue(text.lines().noneMatch(l -> l.startsWith("$1 ")),
+                "the kernel's own warm-up must not leave a variable in the student's list: " + text);
         String nRow = text.lines().filter(l -> l.startsWith("n ")).findFirst().orElse("");
         assertTrue(nRow.contains("int") && nRow.contains("7"), nRow);
         String arrRow = text.lines().filter(l -> l.startsWith("arr ")).findFirst().orElse("");

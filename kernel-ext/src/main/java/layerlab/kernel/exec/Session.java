@@ -60,7 +60,7 @@ public final class Session {
                     LOG.info("start-up import skipped (not available): " + imp);
                 }
             }
-            js.eval("0"); // warms the compiler and the engine
+            js.eval("{ }"); // warms the compiler and the engine; a statement, so no $1 variable shows in %whos
             evaluator.setJShell(js);
             ready.complete(js);
             LOG.info("JShell ready; imports: " + importsDone);
