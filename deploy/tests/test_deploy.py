@@ -80,7 +80,8 @@ class SizingTest(unittest.TestCase):
         d, c = derived(self.s), self.s['course']
         self.assertIn(f'**Lab session: {d["session_nodes"]} student nodes + {c["core_nodes"]} core '
                       f'node**', note)
-        self.assertIn(f'**Grading: {d["grade_nodes"]} nodes, parallelism '
+        nodes = f'{d["grade_nodes"]} node' + ('' if d['grade_nodes'] == 1 else 's')
+        self.assertIn(f'**Grading: {nodes}, parallelism '
                       f'{self.s["grading"]["parallelism"]}, about {round(d["grade_wall"] / 60)} min**',
                       note)
 
