@@ -131,6 +131,26 @@ def main():
         OBS['compile_error_line'] = run(kc, 'int ok1 = 1;\n%seed 3\nint ok2 = 2;\n\nint bad2 = "s";')
         OBS['exception'] = run(kc, 'int parse(String s) { return Integer.parseInt(s); }\nparse("abc")')
         OBS['recovery'] = run(kc, '40 + 2')
+        # a cell's statements compiled together: values, what later cells see, errors mid-cell
+        OBS['batch'] = run(kc, 'int ba = 1;\nba += 2;\nba *= 3;\nfor (int i = 0; i < 4; i++) ba++;\n'
+                               'if (ba > 0) System.out.println("ba=" + ba);\nint bb = ba * 10;\n'
+                               'bb++;\nbb++;\nString bs = "s" + bb;\nbs.length()')
+        OBS['batch_later'] = run(kc, 'ba + " " + bb + " " + bs')
+        OBS['batch_runtime_error'] = run(kc, 'int bc = 0;\nbc++;\n\nbc++;\nInteger.parseInt("x" + bc);\nbc = 100;')
+        OBS['batch_runtime_after'] = run(kc, 'bc')
+        OBS['batch_compile_error'] = run(kc, 'int bd = 0;\nbd++;\nbd = "s";\nbd++;')
+        OBS['batch_compile_after'] = run(kc, 'bd')
+        OBS['batch_expression_statements'] = run(kc, 'int be = 1;\nMath.max(be, 2);\nbe + 1;\nbe++;\nbe')
+        lab = []
+        for i in range(20):
+            lab += [f'Tensor bx{i} = Tensor.randn(4, 8);', f'Linear bf{i} = new Linear(8, 3);',
+                    f'Tensor by{i} = bf{i}.forward(bx{i});', f'double bsum{i} = 0;',
+                    'for (int j = 0; j < 3; j++) {', f'    bsum{i} += by{i}.get(0, j);', '}',
+                    f'if (bsum{i} > 1e9) System.out.println("big");',
+                    f'bsum{i} = bsum{i} * 2;', f'System.out.println("group {i}: " + bsum{i});']
+        lab.append('by19.shape()[1]')
+        OBS['batch_lab200_lines'] = len(lab)
+        OBS['batch_lab200'] = run(kc, '\n'.join(lab), timeout=120)
         OBS['slf4j'] = run(kc, 'org.slf4j.LoggerFactory.getLogger("probe").warn("a library warning, marker 7f3a");\n'
                                'java.util.logging.Logger.getLogger("probe").severe("a JUL message, marker 9c1e");')
         # stop_on_error: an execute queued behind a failing cell is aborted, unless the flag is off

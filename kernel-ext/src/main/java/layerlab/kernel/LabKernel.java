@@ -141,7 +141,7 @@ public final class LabKernel extends BaseKernel implements layerlab.kernel.wire.
         Cell cell = new Cell(request.executionCount(), request.message());
         threads.start(cell);
         streams.attach(cell, request.allowStdin());
-        evaluator.startCell();
+        evaluator.startCell(request.executionCount());
         try {
             Object value = cells.runCell(request.code());
             streams.flush();

@@ -203,10 +203,65 @@ class ProtocolTest {
         assertTrue(e.get("evalue").getAsString().contains("\"abc\""), e.toString());
         String tb = traceback(e);
         assertTrue(tb.contains("at java.base/java.lang.Integer.parseInt"), tb);
-        assertTrue(tb.contains("at parse(cell snippet"), tb);
+        // a cell frame names the cell and line the code was written on (parse: In [n], line 1)
+        assertTrue(java.util.regex.Pattern.compile("at parse\\(In \\[\\d+\\] line 1, cell snippet #\\d+\\)").matcher(tb).find(), tb);
         for (String internal : List.of("jdk.jshell", "layerlab.kernel", "java.lang.reflect", "jdk.internal.reflect")) {
             assertFalse(tb.contains(internal), "traceback shows " + internal + " frames:\n" + tb);
         }
+    }
+
+    // ------------------------------------------------------------------ a cell compiled in blocks
+
+    @Test
+    void aCellsStatementsRunTogetherAndItsDeclarationsStayVisibleToLaterCells() {
+        assertEquals("ba=13\n", stdout("batch"));
+        assertEquals("4", result("batch")); // "s132".length(): the last expression is still shown
+        assertEquals("13 132 s132", result("batch_later"));
+        String log = kernelLog.lines().filter(l -> l.contains("cell code from line 1: 10 units ran as")).findFirst().orElse("");
+        // 4 declarations, the last expression, and the 5 statements between them in 2 blocks
+        assertTrue(log.contains("10 units ran as 6 snippets"), "the batch cell was not compiled in blocks:\n" + log);
+    }
+
+    @Test
+    void aRuntimeErrorMidCellNamesItsCellLineAndStopsTheRestOfTheBlock() {
+        JsonObject e = error("batch_runtime_error");
+        assertEquals("java.lang.NumberFormatException", e.get("ename").getAsString());
+        String tb = traceback(e);
+        assertTrue(java.util.regex.Pattern.compile("at <cell>\\(In \\[\\d+\\] line 5, cell snippet #\\d+\\)").matcher(tb).find(),
+                "the frame should name cell line 5 (Integer.parseInt):\n" + tb);
+        assertEquals("2", result("batch_runtime_after"), "the statements before the error ran, those after it did not");
+    }
+
+    @Test
+    void aCompileErrorMidCellIsReportedOnItsLineAfterTheStatementsBeforeItRan() {
+        JsonObject e = error("batch_compile_error");
+        assertEquals("CompilationError", e.get("ename").getAsString());
+        String tb = traceback(e);
+        assertTrue(tb.contains("   3 | bd = \"s\";") && tb.contains("^"), tb);
+        assertFalse(tb.contains("   2 |") || tb.contains("   4 |"), "only the bad line is shown:\n" + tb);
+        // as when each statement was its own snippet: bd++ on line 2 ran, line 4 did not
+        assertEquals("1", result("batch_compile_after"));
+    }
+
+    @Test
+    void expressionsThatAreNoStatementsStillRunMidCell() {
+        assertEquals("2", result("batch_expression_statements"));
+    }
+
+    @Test
+    void aTwoHundredLineLabCellRunsAsOneSnippetPerDeclarationPlusOnePerRunOfStatements() {
+        assertOk("batch_lab200");
+        assertEquals(201, obs.get("batch_lab200_lines").getAsInt());
+        assertTrue(stdout("batch_lab200").contains("group 19: "), probe("batch_lab200").toString());
+        assertEquals("3", result("batch_lab200"));
+        // 20 groups of 4 declarations and 4 statements, then the shown expression:
+        // 161 units; without blocks 161 snippets, with them 20 × (4 + 1) + 1
+        assertTrue(kernelLog.contains("cell code from line 1: 161 units ran as 101 snippets"),
+                "the lab cell was not compiled in blocks; kernel log:\n"
+                        + kernelLog.lines().filter(l -> l.contains("units ran as")).reduce("", (a, b) -> a + b + "\n"));
+        JsonObject p = probe("batch_lab200");
+        double seconds = p.getAsJsonObject("reply").get("t").getAsDouble() - p.get("sent").getAsDouble();
+        System.out.printf("a 201-line lab cell: %.2f s from execute_request to reply%n", seconds);
     }
 
     @Test

@@ -3,6 +3,7 @@ package layerlab.kernel.exec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import jdk.jshell.Diag;
@@ -101,11 +102,15 @@ public final class CellErrors {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    static CellError runtimeError(JShell js, JShellException ex) {
+    /** Where a snippet's source came from: the cell's {@code In [n]} (0: none) and its first line there. */
+    public record Origin(int executionCount, int line) {}
+
+    /** {@code origins}: snippet id → where its source came from (null where not known). */
+    static CellError runtimeError(JShell js, JShellException ex, Function<String, Origin> origins) {
         EvalException exit = exitIn(ex);
         if (exit != null) {
             List<String> tb = new ArrayList<>();
-            appendTrace(js, tb, exit, "");
+            appendTrace(js, tb, exit, "", origins);
             tb.set(0, "SystemExit: " + exit.getMessage());
             return new CellError("SystemExit", exit.getMessage(), tb);
         }
@@ -123,7 +128,7 @@ public final class CellErrors {
             ename = ex.getClass().getName();
             evalue = String.valueOf(ex.getMessage());
         }
-        appendTrace(js, tb, ex, "");
+        appendTrace(js, tb, ex, "", origins);
         return new CellError(ename, evalue, tb);
     }
 
@@ -137,7 +142,7 @@ public final class CellErrors {
         return null;
     }
 
-    private static void appendTrace(JShell js, List<String> tb, Throwable ex, String prefix) {
+    private static void appendTrace(JShell js, List<String> tb, Throwable ex, String prefix, Function<String, Origin> origins) {
         String name = ex instanceof EvalException ee ? ee.getExceptionClassName()
                 : ex instanceof UnresolvedReferenceException ? "UnresolvedReference" : ex.getClass().getName();
         String msg = ex instanceof UnresolvedReferenceException ure
@@ -149,11 +154,11 @@ public final class CellErrors {
             if (isInternalFrame(f)) {
                 continue;
             }
-            tb.add("\tat " + frame(f));
+            tb.add("\tat " + frame(f, origins));
         }
         Throwable cause = ex.getCause();
         if (cause != null && cause != ex) {
-            appendTrace(js, tb, cause, "Caused by: ");
+            appendTrace(js, tb, cause, "Caused by: ", origins);
         }
     }
 
@@ -164,12 +169,23 @@ public final class CellErrors {
                 || c.startsWith("REPL.$Cancel$") || (c.equals("java.lang.Thread") && f.getMethodName().equals("run"));
     }
 
-    private static String frame(StackTraceElement f) {
+    /**
+     * A cell frame names the cell line where the kernel knows it ({@code In [3] line 9}: a
+     * cell's statements run as one snippet, so the snippet's own line says little), and the
+     * snippet.
+     */
+    private static String frame(StackTraceElement f, Function<String, Origin> origins) {
         String file = f.getFileName();
         if (file != null && file.startsWith("#")) {
             String cls = f.getClassName();
             String method = f.getMethodName();
             String where = (cls.isEmpty() ? "" : cls + ".") + (method.isEmpty() ? "<cell>" : method);
+            Origin o = origins.apply(file.substring(1));
+            if (o != null && f.getLineNumber() > 0) {
+                int line = o.line() + f.getLineNumber() - 1;
+                String cell = o.executionCount() > 0 ? "In [" + o.executionCount() + "] line " + line : "cell line " + line;
+                return where + "(" + cell + ", cell snippet " + file + ")";
+            }
             return where + "(cell snippet " + file + ", line " + f.getLineNumber() + ")";
         }
         return f.toString();

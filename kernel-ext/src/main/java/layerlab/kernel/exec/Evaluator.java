@@ -1,6 +1,9 @@
 package layerlab.kernel.exec;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -29,6 +32,9 @@ public final class Evaluator {
     /** True from the start of an execute request to its reply (evalRunning only while JShell runs). */
     private volatile boolean cellActive;
     private volatile Thread stopper;
+    private volatile int executionCount;
+    /** Snippet id → the cell and line its source came from, for stack traces. */
+    private final Map<String, CellErrors.Origin> origins = new ConcurrentHashMap<>();
 
     /** The kernel's own remarks go to {@code streams}' stdout, not to whatever System.out is. */
     public Evaluator(CellThreads threads, CellStreams streams) {
@@ -39,10 +45,17 @@ public final class Evaluator {
 
     public void setJShell(JShell js) {
         this.jshell = js;
+        origins.clear();
     }
 
     /** A cell starts: forget an interrupt that came for an earlier one. */
     public synchronized void startCell() {
+        startCell(0);
+    }
+
+    /** {@code executionCount}: the cell's {@code In [n]}, 0 where there is none. */
+    public synchronized void startCell(int executionCount) {
+        this.executionCount = executionCount;
         interruptRequested = false;
         cellActive = true;
         layerlab.optim.Activity.clear(); // an interrupted loop's activity belongs to its own cell
@@ -54,40 +67,135 @@ public final class Evaluator {
 
     /**
      * Evaluates Java source (one or more snippets); returns the last snippet's value or
-     * {@link #NO_VALUE}. {@code firstLine}: the cell line the source starts on (for
-     * the line numbers of compile errors).
+     * {@link #NO_VALUE}. {@code firstLine}: the cell line the source starts on (for the line
+     * numbers of errors).
+     *
+     * <p>JShell compiles each snippet on its own (about 10 ms each), so a cell of many
+     * statements would spend seconds compiling. Declarations (variables, methods, classes,
+     * imports) must stay snippets of their own, for later cells to see them; a run of
+     * consecutive statements between them is compiled as one block. The cell's last unit, when
+     * it is an expression, stays alone (its value is shown). A block the compiler rejects ran
+     * nothing: its statements are then run one by one, so the error and what ran before it are
+     * exactly as without the block.
      */
     public Object runCode(JShell js, String code, int firstLine) throws CellError {
         SourceCodeAnalysis sca = js.sourceCodeAnalysis();
-        String rest = code;
+        List<Unit> units = split(sca, code, firstLine);
         Object value = NO_VALUE;
+        List<Unit> statements = new ArrayList<>();
+        int snippets = 0;
+        for (int i = 0; i < units.size(); i++) {
+            Unit u = units.get(i);
+            if (u.complete() && mergeable(sca, u.src(), i == units.size() - 1)) {
+                statements.add(u);
+                continue;
+            }
+            snippets += runStatements(js, statements);
+            value = evalSnippet(js, u.src(), u.line(), null, true);
+            snippets++;
+        }
+        if (!statements.isEmpty()) {
+            snippets += runStatements(js, statements);
+            value = NO_VALUE;
+        }
+        int n = snippets;
+        LOG.info(() -> "cell code from line " + firstLine + ": " + units.size() + " units ran as " + n + " snippets");
+        return value;
+    }
+
+    /** One unit of a cell: a snippet's source and the cell line it starts on. */
+    private record Unit(String src, int line, boolean complete) {}
+
+    /** Cuts source into JShell's units; a unit keeps its leading blank lines and comments. */
+    private List<Unit> split(SourceCodeAnalysis sca, String code, int firstLine) {
+        List<Unit> units = new ArrayList<>();
+        String rest = code;
+        int line = firstLine;
         while (!rest.isBlank()) {
-            streams.repairNulls(); // the completeness analysis below compiles, and writes to System.err
-            int start = code.length() - rest.length(); // a snippet's source keeps its leading blank lines
-            int line = firstLine + (int) code.substring(0, start).chars().filter(ch -> ch == '\n').count();
+            streams.repairNulls(); // the completeness analysis compiles, and writes to System.err
             SourceCodeAnalysis.CompletionInfo ci = sca.analyzeCompletion(rest);
             String src;
+            boolean complete = true;
             switch (ci.completeness()) {
                 case COMPLETE, COMPLETE_WITH_SEMI -> {
                     src = ci.source();
                     rest = ci.remaining();
                 }
                 case EMPTY -> {
-                    return value;
+                    return units;
                 }
                 default -> {
                     src = rest;
                     rest = "";
+                    complete = false;
                 }
             }
-            value = evalSnippet(js, src, line, null);
+            units.add(new Unit(src, line, complete));
+            int consumed = code.length() - rest.length();
+            line = firstLine + (int) code.substring(0, consumed).chars().filter(ch -> ch == '\n').count();
         }
-        return value;
+        return units;
+    }
+
+    /**
+     * Whether a unit may join a block of statements: a statement, or an expression used as
+     * one (an assignment, a call) unless it is the cell's last unit, whose value is shown.
+     * Asked of the JShell state the unit will run in: the statements already gathered declare
+     * nothing.
+     */
+    private boolean mergeable(SourceCodeAnalysis sca, String src, boolean last) {
+        streams.repairNulls();
+        List<Snippet> sns = sca.sourceToSnippets(src);
+        if (sns.size() != 1) {
+            return false;
+        }
+        Snippet sn = sns.get(0);
+        return switch (sn.kind()) {
+            case STATEMENT -> true;
+            case EXPRESSION -> !last && (sn.subKind() == Snippet.SubKind.ASSIGNMENT_SUBKIND
+                    || sn.subKind() == Snippet.SubKind.OTHER_EXPRESSION_SUBKIND);
+            case VAR -> !last && sn.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND;
+            default -> false;
+        };
+    }
+
+    /**
+     * Runs gathered statements as one block (one alone as itself); empties the list. Returns
+     * the number of snippets that took.
+     */
+    private int runStatements(JShell js, List<Unit> statements) throws CellError {
+        if (statements.isEmpty()) {
+            return 0;
+        }
+        List<Unit> todo = List.copyOf(statements);
+        statements.clear();
+        if (todo.size() == 1) {
+            evalSnippet(js, todo.get(0).src(), todo.get(0).line(), null, true);
+            return 1;
+        }
+        StringBuilder block = new StringBuilder("{");
+        for (Unit u : todo) {
+            block.append(u.src());
+        }
+        block.append("\n}");
+        try {
+            evalSnippet(js, block.toString(), todo.get(0).line(), null, true);
+            return 1;
+        } catch (CellError e) {
+            if (!"CompilationError".equals(e.ename)) {
+                throw e;
+            }
+            LOG.fine(() -> "a block of " + todo.size() + " statements did not compile; running them one by one");
+            for (Unit u : todo) {
+                evalSnippet(js, u.src(), u.line(), null, true);
+            }
+            return 1 + todo.size();
+        }
     }
 
     /** Evaluates exactly one snippet. */
     public Object evalSnippet(JShell js, String src) throws CellError {
-        return evalSnippet(js, src, 1, null);
+        return evalSnippet(js, src, 1, null, false);
     }
 
     /**
@@ -95,10 +203,11 @@ public final class Evaluator {
      * shows that code, {@code user}, with the caret where it was in the wrapper, not the wrapper.
      */
     public Object evalWrapped(JShell js, String src, CellErrors.Wrapped user) throws CellError {
-        return evalSnippet(js, src, 1, user);
+        return evalSnippet(js, src, 1, user, false);
     }
 
-    private Object evalSnippet(JShell js, String src, int firstLine, CellErrors.Wrapped user) throws CellError {
+    /** {@code cellCode}: the source is the cell's own (its lines are named in later stack traces). */
+    private Object evalSnippet(JShell js, String src, int firstLine, CellErrors.Wrapped user, boolean cellCode) throws CellError {
         if (interruptRequested) {
             throw CellErrors.interrupted(null, List.of());
         }
@@ -131,11 +240,14 @@ public final class Evaluator {
             return NO_VALUE;
         }
         Snippet sn = main.snippet();
+        if (cellCode && main.status() != Snippet.Status.REJECTED) {
+            origins.put(sn.id(), new CellErrors.Origin(executionCount, firstLine));
+        }
         if (main.status() == Snippet.Status.REJECTED) {
             throw CellErrors.compileError(js, sn, firstLine, user);
         }
         if (main.exception() != null) {
-            throw CellErrors.runtimeError(js, main.exception());
+            throw CellErrors.runtimeError(js, main.exception(), origins::get);
         }
         if (main.status() == Snippet.Status.RECOVERABLE_DEFINED || main.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
             if (sn instanceof jdk.jshell.DeclarationSnippet ds) {
