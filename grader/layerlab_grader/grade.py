@@ -6,6 +6,7 @@ run it in its own kernel (see runner), score it (see score), and write the grade
 ``OUT/autograded/STUDENT/ASSIGNMENT/`` and the record of it all to
 ``OUT/results/STUDENT/ASSIGNMENT/grading.json``, which the reports and feedback are made from.
 """
+import re
 import datetime
 import json
 import os
@@ -90,8 +91,43 @@ def _title(md):
         return ''
     lines = [line.strip() for line in md.split('\n') if line.strip()]
     headings = [line.lstrip('#').strip() for line in lines if line.startswith('#')]
-    text = headings[-1] if headings else lines[0].replace('**', '')
+    text = plain_text(headings[-1] if headings else lines[0])
     return text if len(text) <= 90 else text[:87].rstrip() + '...'
+
+
+# TeX a title may hold, as the text a page shows without MathJax (the feedback page has none)
+_TEX_WORDS = {
+    'alpha': 'α', 'beta': 'β', 'gamma': 'γ', 'delta': 'δ', 'epsilon': 'ε', 'varepsilon': 'ε',
+    'eta': 'η', 'theta': 'θ', 'lambda': 'λ', 'mu': 'μ', 'sigma': 'σ', 'tau': 'τ', 'phi': 'φ',
+    'Delta': 'Δ', 'Sigma': 'Σ', 'sum': 'Σ', 'prod': 'Π', 'partial': '∂', 'nabla': '∇', 'infty': '∞',
+    'le': '≤', 'leq': '≤', 'ge': '≥', 'geq': '≥', 'ne': '≠', 'neq': '≠', 'approx': '≈',
+    'cdot': '·', 'times': '×', 'to': '→', 'in': '∈', 'pm': '±', 'sqrt': '√',
+    'max': 'max', 'min': 'min', 'log': 'log', 'exp': 'exp', 'mathrm': '', 'text': '', 'mathbf': '',
+    'quad': ' ', 'qquad': ' ', 'left': '', 'right': '',
+}
+_SUB = dict(zip('0123456789+-=()aehijklmnoprstuvx', '₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ'))
+_SUP = dict(zip('0123456789+-=()ni', '⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ'))
+
+
+def _script(text, table, mark):
+    """x_1 → x₁ where every character has a Unicode sub/superscript, else x_(avg)."""
+    if all(ch in table for ch in text):
+        return ''.join(table[ch] for ch in text)
+    return mark + (text if len(text) == 1 else '(' + text + ')')
+
+
+def _tex(math):
+    out = re.sub(r'\\([A-Za-z]+)', lambda m: _TEX_WORDS.get(m.group(1), m.group(1)), math)
+    out = out.replace('\\,', ' ').replace('\\ ', ' ').replace('\\;', ' ').replace('\\{', '{').replace('\\}', '}')
+    out = re.sub(r'_\{([^{}]*)\}|_(.)', lambda m: _script(m.group(1) if m.group(1) is not None else m.group(2), _SUB, '_'), out)
+    out = re.sub(r'\^\{([^{}]*)\}|\^(.)', lambda m: _script(m.group(1) if m.group(1) is not None else m.group(2), _SUP, '^'), out)
+    return out.replace('{', '').replace('}', '')
+
+
+def plain_text(markdown):
+    """A line of Markdown as plain text: bold and code marks dropped, $TeX$ as Unicode."""
+    text = re.sub(r'\$\$?([^$]+)\$\$?', lambda m: _tex(m.group(1)), markdown)
+    return text.replace('**', '').replace('`', '')
 
 
 class Context:

@@ -8,11 +8,11 @@ import layerlab.tensor.Shapes;
  * and, per dimension, the window tables the loops walk. T is a dimension of one element for a
  * rank-4 input. Global pooling is one window per plane: kernel = stride = the input size.
  *
- * @param inShape  the input tensor's shape, (N, C, H, W) or (N, C, T, H, W)
+ * @param inShape  the input tensor's shape, (N, C, H, W) or (N, C, D, H, W)
  * @param outShape the output tensor's shape, same rank
  */
 public record PoolWindows(PoolMode mode, int planes, int[] inShape, int[] outShape, Axis t, Axis h, Axis w) {
-    static final String LAYOUT = "4 (N,C,H,W) or 5 (N,C,T,H,W)";
+    static final String LAYOUT = "4 (N,C,H,W) or 5 (N,C,D,H,W)";
 
     /**
      * The windows along one dimension: window o starts at o·stride − padding; lo[o], hi[o] is

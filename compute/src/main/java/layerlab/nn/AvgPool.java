@@ -16,7 +16,7 @@ import layerlab.tensor.Tensor;
  * dY[i,j] / |window|.
  *
  * <p>PyTorch: {@code nn.AvgPool2d(kernel, stride, padding, ceil_mode, count_include_pad)} on
- * rank 4, {@code nn.AvgPool3d} on rank 5 (N,C,T,H,W). Shares its window walker with MaxPool.
+ * rank 4, {@code nn.AvgPool3d} on rank 5 (N,C,D,H,W). Shares its window walker with MaxPool.
  * NOTE: libtorch's avg_pool3d alone refuses an input smaller than the kernel along T, H or W
  * even when padding or ceil mode give a well-defined output; this layer computes that output.
  */

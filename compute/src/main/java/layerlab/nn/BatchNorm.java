@@ -14,7 +14,7 @@ import layerlab.tensor.Tensor;
  *   μ_avg ← α·μ_avg + (1−α)·μ_B,  σ²_avg ← α·σ²_avg + (1−α)·σ²_B         (training, α = 0.9)
  *   Y_ij^mt = γ^m · (X_ij^mt − μ_avg^m) / √(σ²_avg^m + ε) + β^m          (testing)
  * </pre>
- * Input (N, C), (N, C, H, W) or (N, C, T, H, W); the channel axis is 1. PyTorch:
+ * Input (N, C), (N, C, H, W) or (N, C, D, H, W); the channel axis is 1. PyTorch:
  * {@code torch.nn.BatchNorm1d/2d/3d(C, momentum=1−α, eps=ε)}; its running variance is the
  * unbiased σ²_B·M/(M−1) (M = values per channel) — {@link Convention#PYTORCH} stores that one,
  * {@link Convention#LECTURE} the biased σ²_B of the slide. Both normalize with the biased σ²_B.
@@ -167,7 +167,7 @@ public final class BatchNorm implements Layer {
     @Override
     public int[] outputShape(int[] shape) {
         Layers.require(this, shape.length == 2 || shape.length == 4 || shape.length == 5,
-                "expected rank 2 (N,C), 4 (N,C,H,W) or 5 (N,C,T,H,W), got shape " + Shapes.str(shape));
+                "expected rank 2 (N,C), 4 (N,C,H,W) or 5 (N,C,D,H,W), got shape " + Shapes.str(shape));
         Layers.require(this, shape[1] == config.channels(), "expected " + config.channels()
                 + " channels (axis 1), got " + shape[1] + " in shape " + Shapes.str(shape));
         return shape.clone();

@@ -13,7 +13,7 @@ import layerlab.tensor.Tensor;
  * </pre>
  * That is {@link GroupNorm} with C groups of one map each, which is how it is computed here.
  * Affine is off by default and there are no running statistics, as in PyTorch's
- * {@code torch.nn.InstanceNorm1d/2d/3d(C)}. Input (N, C, L), (N, C, H, W) or (N, C, T, H, W).
+ * {@code torch.nn.InstanceNorm1d/2d/3d(C)}. Input (N, C, L), (N, C, H, W) or (N, C, D, H, W).
  */
 public final class InstanceNorm implements Layer {
     public record Config(int channels, boolean affine, double eps) {
@@ -78,7 +78,7 @@ public final class InstanceNorm implements Layer {
     @Override
     public int[] outputShape(int[] inputShape) {
         Layers.require(this, inputShape.length >= 3 && inputShape.length <= 5,
-                "expected rank 3 (N,C,L), 4 (N,C,H,W) or 5 (N,C,T,H,W), got shape " + Shapes.str(inputShape));
+                "expected rank 3 (N,C,L), 4 (N,C,H,W) or 5 (N,C,D,H,W), got shape " + Shapes.str(inputShape));
         Layers.require(this, Shapes.product(inputShape, 2, inputShape.length) > 1,
                 "expected more than 1 spatial element per feature map, got shape " + Shapes.str(inputShape));
         return groups.outputShape(inputShape);

@@ -19,7 +19,7 @@ import layerlab.tensor.Tensor;
  * row-major window order (as libtorch).
  *
  * <p>PyTorch: {@code nn.MaxPool2d(kernel, stride, padding, ceil_mode=…)} on rank 4,
- * {@code nn.MaxPool3d} on rank 5 (N,C,T,H,W).
+ * {@code nn.MaxPool3d} on rank 5 (N,C,D,H,W).
  */
 public final class MaxPool implements Layer {
     /** kernel, stride ≥ 1; 0 ≤ padding ≤ kernel/2 (PyTorch's rule); ceilMode rounds the output size up. */

@@ -3,7 +3,7 @@ package layerlab.tensor;
 import java.util.Arrays;
 
 /**
- * A float32 tensor of rank 1 to 5, row-major: NCHW for images, NCTHW (N, C, T, H, W) for video.
+ * A float32 tensor of rank 1 to 5, row-major: NCHW for images, NCDHW (N, C, D, H, W) for video.
  *
  * <p>Shape, storage and indexing only — no layer math and no rendering here. Layers read and
  * write the flat storage through {@link #data()}; the element at index (i0, …, ik) sits at

@@ -290,7 +290,7 @@ class BatchNormTest {
     void rankConfigAndOrderErrors() {
         BatchNorm bn = new BatchNorm(3);
         IllegalArgumentException rank = assertThrows(IllegalArgumentException.class, () -> bn.forward(Tensor.ones(2, 3, 4)));
-        assertEquals(bn + ": expected rank 2 (N,C), 4 (N,C,H,W) or 5 (N,C,T,H,W), got shape [2, 3, 4]", rank.getMessage());
+        assertEquals(bn + ": expected rank 2 (N,C), 4 (N,C,H,W) or 5 (N,C,D,H,W), got shape [2, 3, 4]", rank.getMessage());
         IllegalStateException order = assertThrows(IllegalStateException.class, () -> bn.backward(Tensor.ones(2, 3)));
         assertEquals(bn + ": backward called before forward", order.getMessage());
         bn.forward(Tensor.randn(Seed.of(1), 2, 3));

@@ -56,7 +56,7 @@ class InstanceNormTest {
     @Test
     void errorsNameInstanceNorm() {
         InstanceNorm in = new InstanceNorm(3);
-        assertEquals("InstanceNorm(channels=3): expected rank 3 (N,C,L), 4 (N,C,H,W) or 5 (N,C,T,H,W), got shape [2, 3]",
+        assertEquals("InstanceNorm(channels=3): expected rank 3 (N,C,L), 4 (N,C,H,W) or 5 (N,C,D,H,W), got shape [2, 3]",
                 assertThrows(IllegalArgumentException.class, () -> in.forward(Tensor.ones(2, 3))).getMessage());
         assertEquals("InstanceNorm(channels=3): expected more than 1 spatial element per feature map, got shape [2, 3, 1, 1]",
                 assertThrows(IllegalArgumentException.class, () -> in.forward(Tensor.ones(2, 3, 1, 1))).getMessage());

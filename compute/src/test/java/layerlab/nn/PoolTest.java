@@ -43,7 +43,7 @@ class PoolTest {
             new Case(new int[] {2, 2, 9, 11}, 2, 4, 1, true),  // stride > kernel, padding
             new Case(new int[] {2, 2, 4, 5}, 1, 2, 0, false),  // 1×1 windows, stride 2
             new Case(new int[] {4, 16, 32, 32}, 2, 2, 0, false), // runs on several threads
-            new Case(new int[] {2, 2, 5, 6, 7}, 2, 2, 1, true), // rank 5 (N,C,T,H,W)
+            new Case(new int[] {2, 2, 5, 6, 7}, 2, 2, 1, true), // rank 5 (N,C,D,H,W)
             new Case(new int[] {1, 3, 4, 5, 5}, 3, 2, 1, false),
             new Case(new int[] {1, 2, 3, 7, 8}, 3, 3, 0, true),
             new Case(new int[] {2, 1, 6, 5, 7}, 2, 3, 1, false),
@@ -329,13 +329,13 @@ class PoolTest {
     @Test
     void wrongRankNamesTheLayerAndTheShape() {
         var e = assertThrows(IllegalArgumentException.class, () -> new MaxPool(2, 2).forward(Tensor.zeros(3, 5)));
-        assertEquals("MaxPool(kernel=2, stride=2): expected rank 4 (N,C,H,W) or 5 (N,C,T,H,W), got shape [3, 5]", e.getMessage());
+        assertEquals("MaxPool(kernel=2, stride=2): expected rank 4 (N,C,H,W) or 5 (N,C,D,H,W), got shape [3, 5]", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new AvgPool(3, 1).forward(Tensor.zeros(2, 3, 4)));
-        assertEquals("AvgPool(kernel=3, stride=1): expected rank 4 (N,C,H,W) or 5 (N,C,T,H,W), got shape [2, 3, 4]", e.getMessage());
+        assertEquals("AvgPool(kernel=3, stride=1): expected rank 4 (N,C,H,W) or 5 (N,C,D,H,W), got shape [2, 3, 4]", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new GlobalAvgPool().forward(Tensor.zeros(6)));
-        assertEquals("GlobalAvgPool(): expected rank 4 (N,C,H,W) or 5 (N,C,T,H,W), got shape [6]", e.getMessage());
+        assertEquals("GlobalAvgPool(): expected rank 4 (N,C,H,W) or 5 (N,C,D,H,W), got shape [6]", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new MaxPool(2).outputShape(new int[] {1, 2, 3}));
-        assertEquals("MaxPool(kernel=2, stride=2): expected rank 4 (N,C,H,W) or 5 (N,C,T,H,W), got shape [1, 2, 3]", e.getMessage());
+        assertEquals("MaxPool(kernel=2, stride=2): expected rank 4 (N,C,H,W) or 5 (N,C,D,H,W), got shape [1, 2, 3]", e.getMessage());
     }
 
     @Test

@@ -10,7 +10,7 @@ import java.util.List;
  * Cuts a rank 3–5 tensor into the 2D planes a student looks at — one per channel per sample (and
  * per frame for video) — capped so the picture stays readable, with a note naming what was left out.
  *
- * <p>Rank 3 is read as (C, H, W), rank 4 as (N, C, H, W), rank 5 as (N, C, T, H, W).
+ * <p>Rank 3 is read as (C, H, W), rank 4 as (N, C, H, W), rank 5 as (N, C, D, H, W).
  *
  * <p>Each sample (each sample and channel for video) starts a new row of tiles, wrapped at
  * {@link #MAX_COLS} per row, so a row never mixes two samples — except when every sample is a
@@ -51,7 +51,7 @@ record Planes(List<Row> rows, List<String> notes) {
                 yield cut(t, 0, n[0], n[1], n[2]);
             }
             default -> throw new IllegalArgumentException("Planes: expected rank 3 (C,H,W), 4 (N,C,H,W) or "
-                    + "5 (N,C,T,H,W), got shape " + Shapes.str(t.shape()));
+                    + "5 (N,C,D,H,W), got shape " + Shapes.str(t.shape()));
         };
     }
 
