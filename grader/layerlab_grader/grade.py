@@ -6,10 +6,10 @@ run it in its own kernel (see runner), score it (see score), and write the grade
 ``OUT/autograded/STUDENT/ASSIGNMENT/`` and the record of it all to
 ``OUT/results/STUDENT/ASSIGNMENT/grading.json``, which the reports and feedback are made from.
 """
-import re
 import datetime
 import json
 import os
+import re
 import shutil
 import tempfile
 import time

@@ -111,6 +111,7 @@ public final class Evaluator {
         List<Unit> units = new ArrayList<>();
         String rest = code;
         int line = firstLine;
+        int done = 0; // characters of code already cut into units
         while (!rest.isBlank()) {
             streams.repairNulls(); // the completeness analysis compiles, and writes to System.err
             SourceCodeAnalysis.CompletionInfo ci = sca.analyzeCompletion(rest);
@@ -132,7 +133,8 @@ public final class Evaluator {
             }
             units.add(new Unit(src, line, complete));
             int consumed = code.length() - rest.length();
-            line = firstLine + (int) code.substring(0, consumed).chars().filter(ch -> ch == '\n').count();
+            line += (int) code.substring(done, consumed).chars().filter(ch -> ch == '\n').count();
+            done = consumed;
         }
         return units;
     }
