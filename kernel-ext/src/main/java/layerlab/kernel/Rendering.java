@@ -44,7 +44,47 @@ public final class Rendering {
         if (value == null) {
             return new DisplayData("null");
         }
+        if (value.getClass().isArray()) {
+            return new DisplayData(arrayText(value)); // not "[I@1b6d3586": a shape reads as its numbers
+        }
         return renderer.render(value);
+    }
+
+    /** Elements of one array shown before the rest is counted. */
+    static final int ARRAY_ELEMENTS_SHOWN = 100;
+
+    /**
+     * An array as JShell writes one, {@code int[2] { 2, 3 }}; nested arrays the same way, each
+     * level cut after {@value #ARRAY_ELEMENTS_SHOWN} elements with the number left out.
+     */
+    static String arrayText(Object array) {
+        StringBuilder sb = new StringBuilder();
+        appendArray(sb, array);
+        return sb.toString();
+    }
+
+    private static void appendArray(StringBuilder sb, Object array) {
+        int n = java.lang.reflect.Array.getLength(array);
+        String type = array.getClass().getComponentType().getSimpleName(); // int, double[], Tensor
+        int bracket = type.indexOf('[');
+        String sized = bracket < 0 ? type + "[" + n + "]" : type.substring(0, bracket) + "[" + n + "]" + type.substring(bracket);
+        sb.append(sized).append(" {");
+        int shown = Math.min(n, ARRAY_ELEMENTS_SHOWN);
+        for (int i = 0; i < shown; i++) {
+            sb.append(i == 0 ? " " : ", ");
+            Object e = java.lang.reflect.Array.get(array, i);
+            if (e != null && e.getClass().isArray()) {
+                appendArray(sb, e);
+            } else if (e instanceof String str) {
+                sb.append('"').append(str).append('"');
+            } else {
+                sb.append(e);
+            }
+        }
+        if (n > shown) {
+            sb.append(", … (").append(n - shown).append(" more)");
+        }
+        sb.append(n == 0 ? "}" : " }");
     }
 
     /** Base64 PNG of an image. */
