@@ -15,7 +15,8 @@ import layerlab.backend.cpu.Parallel;
  * of k contiguous) and B through a table of row offsets (B(p, j) = b[row_p + j]); per step of k
  * it loads NR values of B (2 vectors), broadcasts MR values of A and issues 2·MR independent FMAs
  * into 2·MR accumulators that never leave the registers (≈ 262 GFLOP/s per core on L1-resident
- * panels here, 98 % of the measured peak). So
+ * panels on a Zen 5 machine, 98 % of the measured peak). MR depends on the register file: one
+ * kernel per choice ({@link #MR}). So
  * <ul>
  *   <li>A is packed into MR-row panels per depth block — once per product when it has several
  *       tiles of C (shared read-only by the threads, {@link PackedA}), or once per call of a
@@ -38,9 +39,15 @@ public final class VecGemm {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Micro-tile: MR rows × NR columns of C held in 2·MR vector registers. */
-    static final int MR = 8;
-    static final int NR = 2 * L;
+    /**
+     * Micro-tile: MR rows × NR columns of C held in 2·MR vector registers, MR chosen once for this
+     * JVM's register file ({@link RegisterFile#gemmRows}): 8 where there are 32 vector registers
+     * (AVX-512, and NEON or SVE at 256 bits and up), 12 at 128 bits with 32 (NEON: 4-float vectors
+     * need more rows for the FMAs to hide the loads), 6 with 16 registers (AVX2, AVX, SSE: 12
+     * accumulators, 2 B vectors and the broadcast A value fill 15; 8 rows would spill).
+     */
+    public static final int MR = RegisterFile.gemmRows(L);
+    public static final int NR = 2 * L;
     /** Cache blocks: A block MC×KC (L2), B block KC×NC (L2), one B micro-panel KC×NR (L1). */
     private static final int KC = 256;
     private static final int MC = 128;
@@ -458,6 +465,15 @@ public final class VecGemm {
      * A(r, p) = ap[aBase + p·MR + r] and B(p, j) = b[bRow[bi + p] + bAdd + j].
      */
     private static void kernel(float[] ap, int aBase, float[] b, int[] bRow, int bi, int bAdd, int kc, float[] tmp) {
+        switch (MR) { // a constant: the JIT keeps one branch
+            case 6 -> kernel6(ap, aBase, b, bRow, bi, bAdd, kc, tmp);
+            case 12 -> kernel12(ap, aBase, b, bRow, bi, bAdd, kc, tmp);
+            default -> kernel8(ap, aBase, b, bRow, bi, bAdd, kc, tmp);
+        }
+    }
+
+    /** 8 rows of {@link #kernel}. */
+    private static void kernel8(float[] ap, int aBase, float[] b, int[] bRow, int bi, int bAdd, int kc, float[] tmp) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
@@ -515,6 +531,15 @@ public final class VecGemm {
      * and B's row table runs out of general registers and spills (≈ 15 % slower).
      */
     private static void kernelRowsA(float[] a, int[] aRow, int ai, float[] bp, int bBase, int kc, float[] tmp) {
+        switch (MR) {
+            case 6 -> kernelRowsA6(a, aRow, ai, bp, bBase, kc, tmp);
+            case 12 -> kernelRowsA12(a, aRow, ai, bp, bBase, kc, tmp);
+            default -> kernelRowsA8(a, aRow, ai, bp, bBase, kc, tmp);
+        }
+    }
+
+    /** 8 rows of {@link #kernelRowsA}. */
+    private static void kernelRowsA8(float[] a, int[] aRow, int ai, float[] bp, int bBase, int kc, float[] tmp) {
         int a0 = aRow[ai];
         int a1 = aRow[ai + 1];
         int a2 = aRow[ai + 2];
@@ -571,6 +596,256 @@ public final class VecGemm {
         c61.intoArray(tmp, 6 * NR + L);
         c70.intoArray(tmp, 7 * NR);
         c71.intoArray(tmp, 7 * NR + L);
+    }
+
+    /** 6 rows of {@link #kernel}. */
+    private static void kernel6(float[] ap, int aBase, float[] b, int[] bRow, int bi, int bAdd, int kc, float[] tmp) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z;
+        for (int p = 0; p < kc; p++) {
+            int bo = bRow[bi + p] + bAdd;
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+            int ao = aBase + p * 6;
+            FloatVector x = FloatVector.broadcast(S, ap[ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, ap[ao + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, ap[ao + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        c00.intoArray(tmp, 0);
+        c01.intoArray(tmp, L);
+        c10.intoArray(tmp, NR);
+        c11.intoArray(tmp, NR + L);
+        c20.intoArray(tmp, 2 * NR);
+        c21.intoArray(tmp, 2 * NR + L);
+        c30.intoArray(tmp, 3 * NR);
+        c31.intoArray(tmp, 3 * NR + L);
+        c40.intoArray(tmp, 4 * NR);
+        c41.intoArray(tmp, 4 * NR + L);
+        c50.intoArray(tmp, 5 * NR);
+        c51.intoArray(tmp, 5 * NR + L);
+    }
+
+    /** 12 rows of {@link #kernel}. */
+    private static void kernel12(float[] ap, int aBase, float[] b, int[] bRow, int bi, int bAdd, int kc, float[] tmp) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        FloatVector c80 = z, c81 = z, c90 = z, c91 = z, c100 = z, c101 = z, c110 = z, c111 = z;
+        for (int p = 0; p < kc; p++) {
+            int bo = bRow[bi + p] + bAdd;
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+            int ao = aBase + p * 12;
+            FloatVector x = FloatVector.broadcast(S, ap[ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, ap[ao + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, ap[ao + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, ap[ao + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, ap[ao + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+            x = FloatVector.broadcast(S, ap[ao + 8]);
+            c80 = x.fma(b0, c80);
+            c81 = x.fma(b1, c81);
+            x = FloatVector.broadcast(S, ap[ao + 9]);
+            c90 = x.fma(b0, c90);
+            c91 = x.fma(b1, c91);
+            x = FloatVector.broadcast(S, ap[ao + 10]);
+            c100 = x.fma(b0, c100);
+            c101 = x.fma(b1, c101);
+            x = FloatVector.broadcast(S, ap[ao + 11]);
+            c110 = x.fma(b0, c110);
+            c111 = x.fma(b1, c111);
+        }
+        c00.intoArray(tmp, 0);
+        c01.intoArray(tmp, L);
+        c10.intoArray(tmp, NR);
+        c11.intoArray(tmp, NR + L);
+        c20.intoArray(tmp, 2 * NR);
+        c21.intoArray(tmp, 2 * NR + L);
+        c30.intoArray(tmp, 3 * NR);
+        c31.intoArray(tmp, 3 * NR + L);
+        c40.intoArray(tmp, 4 * NR);
+        c41.intoArray(tmp, 4 * NR + L);
+        c50.intoArray(tmp, 5 * NR);
+        c51.intoArray(tmp, 5 * NR + L);
+        c60.intoArray(tmp, 6 * NR);
+        c61.intoArray(tmp, 6 * NR + L);
+        c70.intoArray(tmp, 7 * NR);
+        c71.intoArray(tmp, 7 * NR + L);
+        c80.intoArray(tmp, 8 * NR);
+        c81.intoArray(tmp, 8 * NR + L);
+        c90.intoArray(tmp, 9 * NR);
+        c91.intoArray(tmp, 9 * NR + L);
+        c100.intoArray(tmp, 10 * NR);
+        c101.intoArray(tmp, 10 * NR + L);
+        c110.intoArray(tmp, 11 * NR);
+        c111.intoArray(tmp, 11 * NR + L);
+    }
+
+    /** 6 rows of {@link #kernelRowsA}. */
+    private static void kernelRowsA6(float[] a, int[] aRow, int ai, float[] bp, int bBase, int kc, float[] tmp) {
+        int a0 = aRow[ai];
+        int a1 = aRow[ai + 1];
+        int a2 = aRow[ai + 2];
+        int a3 = aRow[ai + 3];
+        int a4 = aRow[ai + 4];
+        int a5 = aRow[ai + 5];
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z;
+        for (int p = 0; p < kc; p++) {
+            int bo = bBase + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        c00.intoArray(tmp, 0);
+        c01.intoArray(tmp, L);
+        c10.intoArray(tmp, NR);
+        c11.intoArray(tmp, NR + L);
+        c20.intoArray(tmp, 2 * NR);
+        c21.intoArray(tmp, 2 * NR + L);
+        c30.intoArray(tmp, 3 * NR);
+        c31.intoArray(tmp, 3 * NR + L);
+        c40.intoArray(tmp, 4 * NR);
+        c41.intoArray(tmp, 4 * NR + L);
+        c50.intoArray(tmp, 5 * NR);
+        c51.intoArray(tmp, 5 * NR + L);
+    }
+
+    /** 12 rows of {@link #kernelRowsA}. */
+    private static void kernelRowsA12(float[] a, int[] aRow, int ai, float[] bp, int bBase, int kc, float[] tmp) {
+        int a0 = aRow[ai];
+        int a1 = aRow[ai + 1];
+        int a2 = aRow[ai + 2];
+        int a3 = aRow[ai + 3];
+        int a4 = aRow[ai + 4];
+        int a5 = aRow[ai + 5];
+        int a6 = aRow[ai + 6];
+        int a7 = aRow[ai + 7];
+        int a8 = aRow[ai + 8];
+        int a9 = aRow[ai + 9];
+        int a10 = aRow[ai + 10];
+        int a11 = aRow[ai + 11];
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        FloatVector c80 = z, c81 = z, c90 = z, c91 = z, c100 = z, c101 = z, c110 = z, c111 = z;
+        for (int p = 0; p < kc; p++) {
+            int bo = bBase + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[a6 + p]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[a7 + p]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+            x = FloatVector.broadcast(S, a[a8 + p]);
+            c80 = x.fma(b0, c80);
+            c81 = x.fma(b1, c81);
+            x = FloatVector.broadcast(S, a[a9 + p]);
+            c90 = x.fma(b0, c90);
+            c91 = x.fma(b1, c91);
+            x = FloatVector.broadcast(S, a[a10 + p]);
+            c100 = x.fma(b0, c100);
+            c101 = x.fma(b1, c101);
+            x = FloatVector.broadcast(S, a[a11 + p]);
+            c110 = x.fma(b0, c110);
+            c111 = x.fma(b1, c111);
+        }
+        c00.intoArray(tmp, 0);
+        c01.intoArray(tmp, L);
+        c10.intoArray(tmp, NR);
+        c11.intoArray(tmp, NR + L);
+        c20.intoArray(tmp, 2 * NR);
+        c21.intoArray(tmp, 2 * NR + L);
+        c30.intoArray(tmp, 3 * NR);
+        c31.intoArray(tmp, 3 * NR + L);
+        c40.intoArray(tmp, 4 * NR);
+        c41.intoArray(tmp, 4 * NR + L);
+        c50.intoArray(tmp, 5 * NR);
+        c51.intoArray(tmp, 5 * NR + L);
+        c60.intoArray(tmp, 6 * NR);
+        c61.intoArray(tmp, 6 * NR + L);
+        c70.intoArray(tmp, 7 * NR);
+        c71.intoArray(tmp, 7 * NR + L);
+        c80.intoArray(tmp, 8 * NR);
+        c81.intoArray(tmp, 8 * NR + L);
+        c90.intoArray(tmp, 9 * NR);
+        c91.intoArray(tmp, 9 * NR + L);
+        c100.intoArray(tmp, 10 * NR);
+        c101.intoArray(tmp, 10 * NR + L);
+        c110.intoArray(tmp, 11 * NR);
+        c111.intoArray(tmp, 11 * NR + L);
     }
 
     /**

@@ -19,12 +19,18 @@ class VectorWidthTest {
         int bits = FloatVector.SPECIES_PREFERRED.vectorBitSize();
         String expected = System.getProperty("layerlab.expectVectorBits");
         System.out.println("preferred float species: " + bits + "-bit (" + FloatVector.SPECIES_PREFERRED.length()
-                + " lanes); layerlab.expectVectorBits=" + expected + "; GEMM micro-tile " + VecGemm.MR + "x" + VecGemm.NR);
+                + " lanes); layerlab.expectVectorBits=" + expected + "; " + RegisterFile.describe());
         assertTrue(bits == 64 || bits == 128 || bits == 256 || bits == 512,
                 "the preferred species should be 64, 128, 256 or 512 bits wide, got " + bits);
         // the kernels size their tiles from the same species
         assertEquals(0, VecGemm.NR % FloatVector.SPECIES_PREFERRED.length(),
                 "VecGemm's micro-tile width " + VecGemm.NR + " should be whole vectors of the preferred species");
+        String rows = System.getProperty("layerlab.expectGemmRows");
+        if (rows != null && !rows.isBlank()) {
+            assertEquals(Integer.parseInt(rows.trim()), VecGemm.MR,
+                    "this stage expected a GEMM micro-tile of " + rows + " rows (-Dlayerlab.expectGemmRows) but "
+                            + RegisterFile.describe() + " chose " + VecGemm.MR);
+        }
         if (expected != null && !expected.isBlank()) {
             assertEquals(Integer.parseInt(expected.trim()), bits,
                     "this stage asked for " + expected + "-bit vectors (-Dlayerlab.expectVectorBits) but the JVM's"
