@@ -6,6 +6,8 @@
 #   MVN_FLAGS=-o bench/run.sh         # build offline
 #   JAVA=/path/to/java bench/run.sh   # another JDK (default: JDK 25 if installed, else java on PATH)
 #   LAYERLAB_SIMD=false bench/run.sh  # layerlab's scalar twins instead of the Vector API paths
+#   BENCH_JVM_FLAGS="-XX:UseAVX=2" bench/run.sh   # more JVM flags (AVX2's width and 16 registers;
+#                                     # -Dlayerlab.gemm.rows=6|8|12 forces a GEMM micro-tile)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B ${MVN_FLAGS:-} -pl bench -am package -DskipTests
@@ -14,5 +16,5 @@ if [[ -z "${JAVA:-}" ]]; then
 fi
 exec "$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
   -Xms3g -Xmx3g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -DDJL_CACHE_DIR="$HOME/.cache/layerlab-djl" \
-  -Dlayerlab.simd="${LAYERLAB_SIMD:-true}" \
+  -Dlayerlab.simd="${LAYERLAB_SIMD:-true}" ${BENCH_JVM_FLAGS:-} \
   -cp "bench/target/classes:$(cat bench/target/classpath.txt)" layerlab.bench.Main "$@"
