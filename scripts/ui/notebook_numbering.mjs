@@ -10,7 +10,7 @@
 // result, Markdown between). Exit 0: every check held; 1: a check failed (what the page showed is
 // printed, and a screenshot kept under target/ui/); 2: bad arguments or a missing part.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, copyFileSync, writeFileSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve, dirname } from 'node:path';
 import { createServer } from 'node:net';
